@@ -1,0 +1,71 @@
+"""The command line: parse, call the library, print, set the exit code. Nothing else lives here.
+
+Commands are grouped by domain in ``screener/commands/*.py``; each module's ``register(app)``
+adds its commands. Errors of the ScreenerError family print one sentence (and a hint) on stderr
+and exit 1; a traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from screener.errors import ScreenerError
+
+COMMAND_MODULES = ("store", "dedupe", "screening", "ranking", "prisma", "handoff", "demo")
+
+
+class _ScreenerGroup(TyperGroup):
+    """Turns a ScreenerError into one sentence on stderr and exit code 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ScreenerError as exc:
+            if ctx.params.get("debug"):
+                raise
+            err = Console(stderr=True, highlight=False, soft_wrap=True)
+            err.print(f"Error: {exc.message}", markup=False)
+            if exc.hint:
+                err.print(exc.hint, markup=False)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    name="screener",
+    cls=_ScreenerGroup,
+    help="Import, deduplicate, screen and report systematic-review searches.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show a traceback on errors."),
+) -> None:
+    """Import, deduplicate, screen and report systematic-review searches."""
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = import_module(f"screener.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"screener.commands.{name}":
+                continue  # that part of the tool is not built yet
+            raise
+        module.register(app)
+
+
+_register_all()
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

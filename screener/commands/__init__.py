@@ -1,0 +1,1 @@
+"""CLI commands by domain; each module exposes ``register(app)``."""

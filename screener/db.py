@@ -1,0 +1,209 @@
+"""Open a review: its folder, its SQLite database (WAL) and the schema, built only by migrations.
+
+Migrations are applied in order and recorded in ``_migrations``; a migration is never edited
+once released, a schema change is a new migration appended to ``MIGRATIONS``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from screener.errors import ReviewError
+
+DB_NAME = "review.db"
+PROTOCOL_NAME = "review.toml"
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    db["searches"].create(  # type: ignore[union-attr]
+        {
+            "id": int,
+            "database": str,  # PubMed, Embase, CENTRAL, CNKI, ... or the other source's name
+            "source_type": str,  # database | register | website | organisation | citation | other
+            "interface": str,
+            "query": str,
+            "searched_on": str,
+            "round": int,  # 1 = original search, 2... = updates
+            "file_name": str,
+            "sha256": str,
+            "format": str,
+            "n_records": int,
+            "imported_at": str,
+        },
+        pk="id",
+        not_null={"database", "round", "file_name", "sha256", "format", "n_records"},
+        defaults={"round": 1, "source_type": "database"},
+    )
+    db["searches"].create_index(["sha256"], unique=True)  # type: ignore[union-attr]
+    db["records"].create(  # type: ignore[union-attr]
+        {
+            "id": int,
+            "search_id": int,
+            "position": int,
+            "title": str,
+            "title_translated": str,
+            "abstract": str,
+            "authors": str,  # JSON list
+            "authors_translated": str,  # JSON list
+            "year": int,
+            "journal": str,
+            "journal_abbrev": str,
+            "volume": str,
+            "issue": str,
+            "pages": str,
+            "doi": str,
+            "pmid": str,
+            "pmcid": str,
+            "accessions": str,  # JSON dict
+            "issn": str,
+            "language": str,
+            "publication_types": str,  # JSON list
+            "keywords": str,  # JSON list
+            "url": str,
+            "raw": str,  # JSON dict
+            "duplicate_of": int,  # NULL for the record kept for its group
+            "study_id": int,  # reports of one study share a study_id (the id of its main record)
+        },
+        pk="id",
+        foreign_keys=[("search_id", "searches", "id")],
+    )
+    for columns in (["search_id", "position"], ["doi"], ["pmid"], ["duplicate_of"]):
+        db["records"].create_index(columns)  # type: ignore[union-attr]
+    db["duplicate_pairs"].create(  # type: ignore[union-attr]
+        {
+            "id": int,
+            "record_a": int,  # always the smaller id
+            "record_b": int,
+            "score": float,
+            "scores": str,  # JSON: similarity per field
+            "rule": str,  # the rule that decided (or sent it to review)
+            "status": str,  # auto | review | confirmed | rejected | skipped
+            "reviewer": str,
+            "decided_at": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("record_a", "records", "id"), ("record_b", "records", "id")],
+    )
+    db["duplicate_pairs"].create_index(["record_a", "record_b"], unique=True)  # type: ignore[union-attr]
+    db["decisions"].create(  # type: ignore[union-attr]
+        {
+            "id": int,
+            "record_id": int,
+            "stage": str,  # title_abstract | full_text
+            "reviewer": str,
+            "decision": str,  # include | exclude | maybe | undo
+            "reason": str,
+            "note": str,
+            "source": str,  # human | criteria | import | consensus
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("record_id", "records", "id")],
+    )
+    db["decisions"].create_index(["record_id", "stage", "reviewer"])  # type: ignore[union-attr]
+    db["retrieval"].create(  # type: ignore[union-attr]
+        {
+            "id": int,
+            "record_id": int,
+            "status": str,  # retrieved | not_retrieved
+            "reason": str,
+            "location": str,  # link or PDF path
+            "reviewer": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("record_id", "records", "id")],
+    )
+    db["settings"].create({"key": str, "value": str}, pk="key")  # type: ignore[union-attr]
+
+
+MIGRATIONS: list[tuple[str, Migration]] = [
+    ("001_initial", _m001_initial),
+]
+
+
+def now() -> str:
+    """The current time as stored in the database (UTC, ISO 8601, seconds)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations not yet applied; return their names."""
+    table = db["_migrations"]
+    if not table.exists():
+        table.create({"name": str, "applied_at": str}, pk="name")  # type: ignore[union-attr]
+    done = {row["name"] for row in table.rows}
+    applied = []
+    for name, step in MIGRATIONS:
+        if name in done:
+            continue
+        with db.conn:
+            step(db)
+            table.insert({"name": name, "applied_at": now()})  # type: ignore[union-attr]
+        applied.append(name)
+    return applied
+
+
+def connect(path: Path | str) -> sqlite_utils.Database:
+    """A connection to a review database (or ``":memory:"``), WAL, foreign keys, migrated."""
+    if str(path) == ":memory:":
+        db = sqlite_utils.Database(memory=True)
+    else:
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA busy_timeout=30000")
+    migrate(db)
+    return db
+
+
+@dataclass
+class Review:
+    """A review on disk: ``DIR/review.toml`` (the protocol) and ``DIR/review.db``."""
+
+    path: Path
+    db: sqlite_utils.Database
+
+    @property
+    def protocol_path(self) -> Path:
+        return self.path / PROTOCOL_NAME
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_review(path: Path | str) -> Review:
+    """Open an existing review folder; a clear error when it is not one."""
+    folder = Path(path)
+    if not (folder / DB_NAME).is_file():
+        raise ReviewError(
+            f"{folder} is not a review: it has no {DB_NAME}.",
+            hint=f"Create one with `screener init {folder}` or pass --review DIR.",
+        )
+    return Review(folder, connect(folder / DB_NAME))
+
+
+def init_review(path: Path | str, title: str | None = None) -> Review:
+    """Create a review folder with a commented review.toml and a migrated review.db."""
+    from screener.protocol import protocol_template
+
+    folder = Path(path)
+    if (folder / DB_NAME).exists():
+        raise ReviewError(f"{folder} already holds a review ({DB_NAME} exists).")
+    if folder.exists() and not folder.is_dir():
+        raise ReviewError(f"{folder} exists and is not a folder.")
+    folder.mkdir(parents=True, exist_ok=True)
+    toml = folder / PROTOCOL_NAME
+    if not toml.exists():
+        toml.write_text(protocol_template(title or folder.resolve().name), encoding="utf-8")
+    return Review(folder, connect(folder / DB_NAME))

@@ -1,0 +1,163 @@
+"""Normalisation shared by readers and deduplication: DOI, PMID, pages, authors, titles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import unquote
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|https?://doi\.org/)", re.I)
+_DOI_SHAPE = re.compile(r"10\.\d{4,9}/\S+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+_HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+
+
+def doi(value: str | None) -> str | None:
+    """``https://dx.doi.org/10.1000/ABC%2F1`` -> ``10.1000/abc/1``; None when no DOI is in it."""
+    if not value:
+        return None
+    text = unquote(value.strip())
+    text = _DOI_PREFIX.sub("", text).strip()
+    match = _DOI_SHAPE.search(text)
+    if not match:
+        return None
+    found = match.group(0).rstrip(".,;)]}>")
+    found = re.sub(r"\s*\[doi\]$", "", found)
+    return found.lower()
+
+
+def pmid(value: str | None) -> str | None:
+    """The digits of a PMID (``PMID: 123``, ``123 [pmid]``); None when it is not one."""
+    if not value:
+        return None
+    match = re.search(r"\d{1,9}", str(value))
+    if not match:
+        return None
+    digits = match.group(0).lstrip("0")
+    return digits or None
+
+
+def pages(value: str | None) -> str | None:
+    """Expand abbreviated page ranges: ``1493-8`` -> ``1493-1498``; keep ``S12``, ``e1234``."""
+    if not value:
+        return None
+    text = value.strip()
+    for h in _HYPHENS:
+        text = text.replace(h, "-")
+    text = re.sub(r"\s*-+\s*", "-", text)
+    match = re.fullmatch(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)(.*)", text)
+    if match:
+        prefix, first, prefix2, last, rest = match.groups()
+        if len(last) < len(first) and not prefix2:
+            last = first[: len(first) - len(last)] + last
+        if prefix2 and prefix2 != prefix:
+            return text
+        if first == last:
+            return f"{prefix}{first}{rest}"
+        return f"{prefix}{first}-{prefix}{last}{rest}"
+    return text or None
+
+
+def first_page(value: str | None) -> str | None:
+    """The first page of a (normalised) page string."""
+    norm = pages(value)
+    if not norm:
+        return None
+    return re.split(r"[-+,]", norm)[0] or None
+
+
+def has_cjk(text: str | None) -> bool:
+    return bool(text and _CJK.search(text))
+
+
+def language_of(text: str | None) -> str | None:
+    """``chi`` when the text is mostly Chinese characters, else None (unknown)."""
+    if not text:
+        return None
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return None
+    cjk = sum(1 for c in letters if _CJK.match(c))
+    if cjk / len(letters) > 0.3:
+        if re.search(r"[\u3040-\u30ff]", text):
+            return "jpn"
+        if re.search(r"[\uac00-\ud7af]", text):
+            return "kor"
+        return "chi"
+    return None
+
+
+def year(value: str | int | None) -> int | None:
+    """The first plausible 4-digit year in a date string (``2002 Sep``, ``2020//``)."""
+    if value is None:
+        return None
+    match = re.search(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)", str(value))
+    return int(match.group(1)) if match else None
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def author(value: str) -> str:
+    """One author as ``Surname AB``; a CJK name is kept whole.
+
+    Accepts ``Surname, Given M``, ``Surname, G.M.``, ``Surname GM``, ``Given M. Surname``.
+    """
+    name = " ".join(value.replace("\u3000", " ").split()).strip(" ;,.")
+    if not name:
+        return ""
+    if has_cjk(name):
+        return name.replace(" ", "")
+    if "," in name:
+        surname, _, given = name.partition(",")
+        initials = _initials(given)
+        return f"{surname.strip()} {initials}".strip()
+    parts = name.split(" ")
+    if len(parts) == 1:
+        return name
+    last = parts[-1].replace(".", "")
+    if last.isupper() and len(last) <= 3:  # "Liu R" / "Oddis CV" (MEDLINE AU form)
+        return f"{' '.join(parts[:-1])} {last}"
+    # "Chester V Oddis": given names first
+    return f"{parts[-1]} {_initials(' '.join(parts[:-1]))}"
+
+
+def _initials(given: str) -> str:
+    tokens = re.split(r"[\s.\-]+", given.strip())
+    out = []
+    for token in tokens:
+        if not token:
+            continue
+        if token.isupper() and len(token) <= 3:
+            out.append(token)
+        else:
+            out.append(token[0].upper())
+    return "".join(out)
+
+
+def surname(value: str) -> str:
+    """The comparable surname of a normalised author (lower-case, no accents)."""
+    if has_cjk(value):
+        return value
+    return strip_accents(value.split(" ")[0]).lower() if value else ""
+
+
+def split_list(value: str | None) -> list[str]:
+    """Split a CNKI-style list on ``;;``, ``;``, ``；``, ``，`` (and ``,`` between CJK names)."""
+    if not value:
+        return []
+    parts = re.split(r";;|;|；|，|、", value)
+    if len(parts) == 1 and has_cjk(value):
+        parts = value.split(",")
+    return [p.strip() for p in parts if p.strip()]
+
+
+def title_key(value: str | None) -> str:
+    """A comparable title: lower-case, accents and punctuation removed, spaces collapsed."""
+    if not value:
+        return ""
+    text = strip_accents(value).lower()
+    text = re.sub(r"<[^>]+>", " ", text)  # inline markup
+    text = re.sub(r"[^\w\u3400-\u9fff]+", " ", text)
+    return " ".join(text.split())

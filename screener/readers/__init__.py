@@ -1,0 +1,22 @@
+"""Readers, one module per export family; ``detect.py`` sniffs the format from content.
+
+Contract: a reader module defines ``READER = Reader(name, label, sniff, parse)``.
+``sniff(head)`` gets the first few KB of decoded text and says whether the reader claims it;
+``parse(lines, source)`` gets an iterator of decoded lines (newlines kept) and yields Records,
+raising ``InputError`` naming ``source`` and the line/record for broken input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from screener.record import Record
+
+
+@dataclass(frozen=True)
+class Reader:
+    name: str  # the --format value: medline, pubmed-xml, ris, ovid, wos, csv, cnki-refer, ...
+    label: str  # human name for summaries
+    sniff: Callable[[str], bool]
+    parse: Callable[[Iterable[str], str], Iterator[Record]]
