@@ -16,7 +16,17 @@ from typer.core import TyperGroup
 
 from screener.errors import ScreenerError
 
-COMMAND_MODULES = ("store", "dedupe", "screening", "ranking", "prisma", "handoff", "demo")
+COMMAND_MODULES = (
+    "store",
+    "status",
+    "dedupe",
+    "screening",
+    "screen",
+    "ranking",
+    "prisma",
+    "handoff",
+    "demo",
+)
 
 
 class _ScreenerGroup(TyperGroup):
