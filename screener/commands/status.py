@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -12,6 +12,49 @@ from screener.commands.options import DEFAULT_REVIEW, ReviewDir
 from screener.db import open_review
 from screener.status import review_status
 
+STAGE_LABELS = {"title_abstract": "Title/abstract", "full_text": "Full text"}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _reasons(by_reason: dict[str, int]) -> str:
+    return "; ".join(f"{reason}: {n}" for reason, n in by_reason.items())
+
+
+def _print_stage(console: Console, stage: str, data: dict[str, Any], required: int) -> None:
+    final = data["final"]
+    console.print(f"{STAGE_LABELS[stage]}: {_plural(data['records'], 'record')}")
+    if stage == "full_text":
+        console.print(f"  full text not retrieved: {data['not_retrieved']}")
+    console.print(
+        f"  final: {final['included']} included, {final['excluded']} excluded, "
+        f"{final['maybe']} maybe, {final['conflicts']} conflicts, "
+        f"{final['undecided']} undecided"
+    )
+    if final["excluded_by_reason"]:
+        console.print(f"  excluded by reason: {_reasons(final['excluded_by_reason'])}")
+    if final["by_criteria"]:
+        console.print(f"  of which by criteria (automation): {final['by_criteria']}")
+    if required > 1:
+        console.print(f"  awaiting another reviewer: {data['awaiting_reviewers']}")
+    for name, who in data["reviewers"].items():
+        console.print(
+            f"  {name}: {who['screened']} screened ({who['included']} included, "
+            f"{who['excluded']} excluded, {who['maybe']} maybe), {who['left']} left"
+        )
+        if who["excluded_by_reason"]:
+            console.print(f"    excluded by reason: {_reasons(who['excluded_by_reason'])}")
+    for pair in data["agreement"]:
+        a, b = pair["reviewers"]
+        kappa = "n/a" if pair["kappa"] is None else f"{pair['kappa']:.3f}"
+        percent = "n/a" if pair["percent"] is None else f"{pair['percent']:.1f}%"
+        console.print(
+            f"  {a} vs {b}: agreement {percent} over {_plural(pair['n'], 'record')}, "
+            f"Cohen's kappa {kappa}"
+        )
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -19,15 +62,25 @@ def register(app: typer.Typer) -> None:
         review: ReviewDir = DEFAULT_REVIEW,
         as_json: Annotated[bool, typer.Option("--json", help="Stable JSON output.")] = False,
     ) -> None:
-        """Records per search and in total, and the screening progress."""
+        """Records per search and in total, deduplication, and the screening progress."""
         data = review_status(open_review(review))
         if as_json:
             typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
             return
-        console = Console()
+        console = Console(highlight=False, soft_wrap=True)
         for search in data["searches"]:
             console.print(
                 f"#{search['id']} {search['database']} (round {search['round']}): "
-                f"{search['n_records']} records from {search['file_name']}"
+                f"{search['records']} records from {search['file_name']}",
+                markup=False,
             )
-        console.print(f"Records: {data['records']['total']}")
+        records = data["records"]
+        console.print(
+            f"Records: {records['total']} (kept {records['canonical']}, "
+            f"duplicates {records['duplicates']})"
+        )
+        screening = data["screening"]
+        for stage, stage_data in screening["stages"].items():
+            _print_stage(console, stage, stage_data, screening["reviewers_required"])
+        if any(s["agreement"] for s in screening["stages"].values()):
+            console.print(f"({screening['agreement_convention']})")

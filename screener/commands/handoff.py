@@ -1,0 +1,95 @@
+"""export, pool: hand the included studies to the pooling step, and pool single proportions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from screener.commands.options import DEFAULT_REVIEW, ReviewDir
+from screener.db import open_review
+from screener.errors import InputError
+from screener.export import BOM_FORMATS, FORMATS, export
+from screener.pool import METHOD_CHOICES, parse_method, pool_sheet, to_json
+from screener.pooltext import format_pools
+
+
+def _forest_paths(target: Path, outcomes: list[str]) -> list[Path]:
+    if len(outcomes) == 1:
+        return [target]
+    return [target.with_name(f"{target.stem}_{name}{target.suffix}") for name in outcomes]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(name="export")
+    def export_command(
+        fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")],
+        stage: Annotated[
+            str | None,
+            typer.Option(help="title-abstract or full-text (default full-text with --decision)."),
+        ] = None,
+        decision: Annotated[
+            str | None,
+            typer.Option(help="included, excluded, maybe or all (default: every record)."),
+        ] = None,
+        out: Annotated[
+            Path | None, typer.Option("--out", "-o", help="Write to FILE (default: stdout).")
+        ] = None,
+        review: ReviewDir = DEFAULT_REVIEW,
+    ) -> None:
+        """Export records or the included studies: RIS, CSV, JSON, BibTeX, extraction sheet."""
+        if fmt not in FORMATS:
+            raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
+        rev = open_review(review)
+        try:
+            if out is None:
+                count = export(rev, fmt, sys.stdout, stage, decision)
+            else:
+                encoding = "utf-8-sig" if fmt in BOM_FORMATS else "utf-8"
+                with out.open("w", encoding=encoding, newline="") as handle:
+                    count = export(rev, fmt, handle, stage, decision)
+        finally:
+            rev.close()
+        if out is not None:
+            what = "rows" if fmt == "decisions" else "entries"
+            typer.echo(f"Wrote {count} {what} to {out}.", err=True)
+
+    @app.command()
+    def pool(
+        sheet: Annotated[Path, typer.Argument(help="The extraction sheet (CSV).")],
+        outcome: Annotated[
+            str | None, typer.Option(help="Pool only this outcome (default: all).")
+        ] = None,
+        method: Annotated[str, typer.Option(help=f"One of: {', '.join(METHOD_CHOICES)}.")] = "all",
+        hartung_knapp: Annotated[
+            bool, typer.Option("--hartung-knapp", help="Hartung-Knapp t(k-1) intervals.")
+        ] = False,
+        forest: Annotated[
+            Path | None,
+            typer.Option(help="Draw a forest plot to FILE.png|.svg|.pdf (one per outcome)."),
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Pool single proportions from the extraction sheet (crude, logit REML, GLMM, FT)."""
+        methods = parse_method(method)
+        if forest is not None and forest.suffix.lower() not in (".png", ".svg", ".pdf"):
+            raise InputError(f"{forest}: use a .png, .svg or .pdf file for --forest.")
+        pools = pool_sheet(sheet, outcome, methods, hartung_knapp)
+        if as_json:
+            typer.echo(json.dumps(to_json(sheet, pools), ensure_ascii=False, indent=2))
+        else:
+            typer.echo(format_pools(pools), nl=False)
+        if forest is not None:
+            from screener.render.forest import draw_forest
+
+            for item, path in zip(
+                pools, _forest_paths(forest, [p.outcome for p in pools]), strict=True
+            ):
+                if item.k == 0:
+                    typer.echo(f"No forest plot for {item.outcome}: no study.", err=True)
+                    continue
+                draw_forest(item, path)
+                typer.echo(f"Forest plot: {path}", err=True)

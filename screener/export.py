@@ -1,0 +1,210 @@
+"""``screener export``: records and included studies handed to reference managers and pooling.
+
+Formats:
+
+``ris`` / ``bibtex``
+    see :mod:`screener.ris_writer` (tags, CRLF, citation keys).
+``csv``
+    one row per entry; the columns are :data:`CSV_COLUMNS`; authors, keywords and publication
+    types ``; ``-joined; accessions ``kind:id; ...``; ``reports`` lists the study's other reports
+    as ``record 12: <citation>`` joined by `` | ``. Written as UTF-8 with a BOM (so Excel reads
+    it) and CRLF when written to a file.
+``json``
+    a list of objects with the keys of :data:`CSV_COLUMNS` except the two ``*_reason`` ones
+    (the reason sits inside its stage's object), lists kept as lists, ``accessions``
+    as an object, ``title_abstract`` / ``full_text`` as ``{"decision", "reason"}`` or null, and
+    ``reports`` as a list of ``{"record_id", "citation", "doi", "pmid"}``.
+``extraction``
+    the data-extraction sheet (:mod:`screener.extraction`): ``study``, ``citation``,
+    ``record_ids``, the design columns (empty, to fill in) and one ``<outcome>_events`` /
+    ``<outcome>_total`` pair per outcome of review.toml ``[outcomes] names``. Defaults to the
+    included studies. UTF-8 BOM, CRLF, quoted as needed.
+``decisions``
+    the decision log, written by ``screener.decisionfile.write_decisions_csv``.
+
+Which records: :func:`screener.studies.select`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from screener.db import Review
+from screener.errors import DataError, InputError
+from screener.extraction import DESIGN_COLUMNS, STUDY, outcome_columns
+from screener.protocol import load_protocol
+from screener.ris_writer import write_bibtex, write_ris
+from screener.studies import Entry, accessions_text, citation, select
+from screener.verdict import Verdict, verdicts
+
+FORMATS = ("ris", "csv", "json", "bibtex", "extraction", "decisions")
+BOM_FORMATS = ("csv", "extraction")
+CSV_COLUMNS = (
+    "record_id",
+    "study",
+    "study_id",
+    "title",
+    "title_translated",
+    "authors",
+    "year",
+    "journal",
+    "journal_abbrev",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "pmcid",
+    "accessions",
+    "issn",
+    "language",
+    "publication_types",
+    "keywords",
+    "url",
+    "abstract",
+    "database",
+    "title_abstract",
+    "title_abstract_reason",
+    "full_text",
+    "full_text_reason",
+    "reports",
+)
+_RECORD_FIELDS = (
+    "title", "title_translated", "authors", "year", "journal", "journal_abbrev", "volume",
+    "issue", "pages", "doi", "pmid", "pmcid", "accessions", "issn", "language",
+    "publication_types", "keywords", "url", "abstract",
+)  # fmt: skip
+
+
+def _verdict(v: Verdict | None) -> dict[str, Any] | None:
+    if v is None:
+        return None
+    return {"decision": v.decision if not v.conflict else "conflict", "reason": v.reason}
+
+
+def entry_object(entry: Entry, ta: dict[int, Verdict], ft: dict[int, Verdict]) -> dict[str, Any]:
+    """The JSON object of one entry (keys in :data:`CSV_COLUMNS` order)."""
+    rec = entry.record
+    obj: dict[str, Any] = {
+        "record_id": entry.record_id,
+        "study": entry.label,
+        "study_id": entry.study_id,
+    }
+    for name in _RECORD_FIELDS:
+        value = getattr(rec, name)
+        obj[name] = (
+            list(value)
+            if isinstance(value, list)
+            else (dict(value) if isinstance(value, dict) else value)
+        )
+    obj["database"] = entry.database
+    obj["title_abstract"] = _verdict(ta.get(entry.record_id))
+    obj["full_text"] = _verdict(ft.get(entry.record_id))
+    obj["reports"] = [
+        {"record_id": rid, "citation": citation(r), "doi": r.doi, "pmid": r.pmid}
+        for rid, r in entry.reports
+    ]
+    return obj
+
+
+def _csv_row(obj: dict[str, Any]) -> list[str]:
+    row: list[str] = []
+    for name in CSV_COLUMNS:
+        if name in ("title_abstract_reason", "full_text_reason"):
+            stage = obj[name.removesuffix("_reason")]
+            row.append((stage or {}).get("reason") or "")
+            continue
+        value = obj[name]
+        if name in ("title_abstract", "full_text"):
+            text = (value or {}).get("decision") or ""
+        elif name == "accessions":
+            text = accessions_text(value)
+        elif name == "reports":
+            text = " | ".join(f"record {r['record_id']}: {r['citation']}" for r in value)
+        elif isinstance(value, list):
+            text = "; ".join(value)
+        else:
+            text = "" if value is None else str(value)
+        row.append(text)
+    return row
+
+
+def write_csv(
+    entries: Sequence[Entry], out: TextIO, ta: dict[int, Verdict], ft: dict[int, Verdict]
+) -> None:
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry in entries:
+        writer.writerow(_csv_row(entry_object(entry, ta, ft)))
+
+
+def write_json(
+    entries: Sequence[Entry], out: TextIO, ta: dict[int, Verdict], ft: dict[int, Verdict]
+) -> None:
+    data = [entry_object(entry, ta, ft) for entry in entries]
+    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def extraction_header(outcomes: Sequence[str]) -> list[str]:
+    header = [STUDY, "citation", "record_ids", *DESIGN_COLUMNS]
+    for outcome in outcomes:
+        header += list(outcome_columns(outcome))
+    return header
+
+
+def write_extraction(entries: Sequence[Entry], outcomes: Sequence[str], out: TextIO) -> None:
+    """The extraction sheet: a row per study, outcome cells empty (missing until filled)."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    header = extraction_header(outcomes)
+    writer.writerow(header)
+    for entry in entries:
+        ids = "; ".join(str(i) for i in [entry.record_id, *(r for r, _ in entry.reports)])
+        row = [entry.label, citation(entry.record), ids]
+        writer.writerow(row + [""] * (len(header) - len(row)))
+
+
+def _write_decisions(review: Review, out: TextIO) -> int:
+    try:
+        from screener.decisionfile import write_decisions_csv
+    except ImportError as exc:  # pragma: no cover - the module ships with the tool
+        raise DataError(
+            "the decisions export is not available in this build (screener.decisionfile is"
+            " missing)."
+        ) from exc
+    return int(write_decisions_csv(review, out))
+
+
+def export(
+    review: Review,
+    fmt: str,
+    out: TextIO,
+    stage: str | None = None,
+    decision: str | None = None,
+) -> int:
+    """Write the chosen records in ``fmt`` to ``out``; return how many entries (for
+    ``decisions``: rows) were written.
+
+    ``out`` should be opened with ``newline=""`` (the writers choose the line ends).
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    if fmt == "decisions":
+        return _write_decisions(review, out)
+    if fmt == "extraction" and stage is None and decision is None:
+        decision = "included"
+    entries = select(review.db, stage, decision)
+    if fmt == "ris":
+        write_ris(entries, out)
+    elif fmt == "bibtex":
+        write_bibtex(entries, out)
+    elif fmt == "extraction":
+        outcomes = load_protocol(review.protocol_path).outcomes
+        write_extraction(entries, outcomes, out)
+    else:
+        ta = verdicts(review.db, "title_abstract")
+        ft = verdicts(review.db, "full_text")
+        (write_csv if fmt == "csv" else write_json)(entries, out, ta, ft)
+    return len(entries)

@@ -1,0 +1,158 @@
+"""screener status: the documented JSON keys, and the numbers they carry."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from screener.cli import app
+from screener.db import Review
+from screener.record import Record
+from screener.status import review_status
+from screener.verdict import record_decision
+
+TA, FT = "title_abstract", "full_text"
+
+
+def build(review: Review) -> None:
+    review.protocol_path.write_text("[screening]\nreviewers = 2\n", encoding="utf-8")
+    db = review.db
+    for n, database in enumerate(("PubMed", "Embase"), start=1):
+        db["searches"].insert(
+            {
+                "database": database,
+                "file_name": f"{database}.txt",
+                "sha256": f"s{n}",
+                "format": "medline",
+                "n_records": 4,
+            }
+        )
+    for i in range(8):
+        db["records"].insert(
+            Record(title=f"R{i + 1}").to_row() | {"search_id": 1 + i // 4, "position": i}
+        )
+    db.execute("update records set duplicate_of = 1 where id = 5")  # 7 canonical records
+    ann = {1: "include", 2: "include", 3: "exclude", 4: "maybe", 7: "exclude"}
+    bob = {1: "include", 2: "exclude", 3: "exclude", 4: "maybe"}
+    for rid, d in ann.items():
+        record_decision(
+            db, rid, TA, "ann", d, reason="Wrong population" if d == "exclude" else None
+        )
+    for rid, d in bob.items():
+        record_decision(db, rid, TA, "bob", d, reason="Not a study" if d == "exclude" else None)
+    record_decision(
+        db,
+        8,
+        TA,
+        "criteria",
+        "exclude",
+        reason="Published before 1980 (limit year_min)",
+        source="criteria",
+    )
+    # full text: records 1 and 4 (included / maybe at title/abstract)
+    record_decision(db, 1, FT, "ann", "include")
+    db["retrieval"].insert({"record_id": 4, "status": "not_retrieved", "reason": "No access"})
+
+
+def test_json_keys_are_stable(review: Review, runner: CliRunner) -> None:
+    build(review)
+    result = runner.invoke(app, ["status", "--json", "--review", str(review.path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert sorted(data) == ["records", "screening", "searches", "stopping"]
+    assert sorted(data["searches"][0]) == [
+        "database",
+        "file_name",
+        "format",
+        "id",
+        "n_records",
+        "records",
+        "round",
+    ]
+    assert sorted(data["records"]) == ["canonical", "duplicates", "total"]
+    assert sorted(data["screening"]) == ["agreement_convention", "reviewers_required", "stages"]
+    assert sorted(data["screening"]["stages"]) == ["full_text", "title_abstract"]
+    stage = data["screening"]["stages"]["title_abstract"]
+    assert sorted(stage) == [
+        "agreement",
+        "awaiting_reviewers",
+        "final",
+        "not_retrieved",
+        "records",
+        "reviewers",
+    ]
+    assert sorted(stage["final"]) == [
+        "by_criteria",
+        "conflicts",
+        "excluded",
+        "excluded_by_reason",
+        "included",
+        "maybe",
+        "undecided",
+    ]
+    assert sorted(stage["reviewers"]["ann"]) == [
+        "excluded",
+        "excluded_by_reason",
+        "included",
+        "left",
+        "maybe",
+        "screened",
+    ]
+    assert sorted(stage["agreement"][0]) == ["agree", "kappa", "n", "percent", "reviewers"]
+    assert data["stopping"] is None
+
+
+def test_numbers(review: Review) -> None:
+    build(review)
+    data = review_status(review)
+    assert [s["records"] for s in data["searches"]] == [4, 4]
+    assert data["records"] == {"total": 8, "canonical": 7, "duplicates": 1}
+    ta = data["screening"]["stages"]["title_abstract"]
+    assert ta["records"] == 7
+    # 1 include (both), 2 conflict, 3 exclude (both), 4 maybe, 6 undecided, 7 exclude (ann),
+    # 8 exclude (criteria)
+    assert ta["final"] == {
+        "included": 1,
+        "excluded": 3,
+        "maybe": 1,
+        "conflicts": 1,
+        "undecided": 1,
+        "excluded_by_reason": {"Published before 1980 (limit year_min)": 1, "Wrong population": 2},
+        "by_criteria": 1,
+    }
+    assert ta["awaiting_reviewers"] == 1  # record 7: ann only
+    assert ta["reviewers"]["ann"] == {
+        "screened": 5,
+        "included": 2,
+        "excluded": 2,
+        "maybe": 1,
+        "left": 2,
+        "excluded_by_reason": {"Wrong population": 2},
+    }
+    assert ta["reviewers"]["bob"]["left"] == 3
+    # ann vs bob on 1-4: not-excluded/excluded table ((2, 1), (0, 1)): observed 3/4,
+    # chance 0.75*0.5 + 0.25*0.5 = 0.5, kappa 0.5
+    assert ta["agreement"] == [
+        {"reviewers": ["ann", "bob"], "n": 4, "agree": 3, "percent": 75.0, "kappa": 0.5}
+    ]
+    ft = data["screening"]["stages"]["full_text"]
+    assert (ft["records"], ft["not_retrieved"]) == (2, 1)
+    assert ft["final"]["included"] == 1 and ft["final"]["undecided"] == 0
+    assert ft["reviewers"]["ann"]["left"] == 0
+
+
+def test_text_output(review: Review, runner: CliRunner) -> None:
+    build(review)
+    result = runner.invoke(app, ["status", "--review", str(review.path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:3] == [
+        "#1 PubMed (round 1): 4 records from PubMed.txt",
+        "#2 Embase (round 1): 4 records from Embase.txt",
+        "Records: 8 (kept 7, duplicates 1)",
+    ]
+    assert "Title/abstract: 7 records" in lines
+    assert "  final: 1 included, 3 excluded, 1 maybe, 1 conflicts, 1 undecided" in lines
+    assert "  ann vs bob: agreement 75.0% over 4 records, Cohen's kappa 0.500" in lines
+    assert "  full text not retrieved: 1" in lines
