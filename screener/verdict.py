@@ -20,7 +20,6 @@ Rules (every count of the review rests on them):
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -81,10 +80,18 @@ def record_decision(
     return int(cursor.lastrowid or 0)
 
 
-def current_decisions(
+Row = tuple[int, int, str, str, str | None, str | None, str, str]
+# (id, record_id, reviewer, decision, reason, note, source, created_at) of one decisions row
+
+
+def _current_rows(
     db: sqlite_utils.Database, stage: str, reviewer: str | None = None
-) -> dict[int, dict[str, Decision]]:
-    """record_id -> reviewer -> current Decision (undo applied), for one stage."""
+) -> dict[tuple[int, str], Row]:
+    """(record_id, reviewer) -> the row of that reviewer's current decision (undo applied).
+
+    Keys keep the order in which each (record, reviewer) first appears in the log. Rows stay
+    plain tuples here: building a frozen dataclass per row dominated the cost on big reviews.
+    """
     sql = (
         "select id, record_id, reviewer, decision, reason, note, source, created_at"
         " from decisions where stage = ?"
@@ -93,20 +100,31 @@ def current_decisions(
     if reviewer is not None:
         sql += " and reviewer = ?"
         params.append(reviewer)
-    stacks: dict[tuple[int, str], list[Decision]] = defaultdict(list)
-    for row in db.execute(sql + " order by id", params).fetchall():
-        row_id, record_id, who, decision, reason, note, source, created = row
-        stack = stacks[(record_id, who)]
-        if decision == "undo":
+    stacks: dict[tuple[int, str], list[Row]] = {}
+    for row in db.execute(sql + " order by id", params):
+        key = (row[1], row[2])
+        stack = stacks.get(key)
+        if row[3] == "undo":
             if stack:
                 stack.pop()
+            elif stack is None:
+                stacks[key] = []  # the key's place in the order, as the first version had it
+        elif stack is None:
+            stacks[key] = [row]
         else:
-            stack.append(Decision(row_id, decision, reason, note, source, created))
-    out: dict[int, dict[str, Decision]] = defaultdict(dict)
-    for (record_id, who), stack in stacks.items():
-        if stack:
-            out[record_id][who] = stack[-1]
-    return dict(out)
+            stack.append(row)
+    return {key: stack[-1] for key, stack in stacks.items() if stack}
+
+
+def current_decisions(
+    db: sqlite_utils.Database, stage: str, reviewer: str | None = None
+) -> dict[int, dict[str, Decision]]:
+    """record_id -> reviewer -> current Decision (undo applied), for one stage."""
+    out: dict[int, dict[str, Decision]] = {}
+    for (record_id, who), row in _current_rows(db, stage, reviewer).items():
+        decision = Decision(row[0], row[3], row[4], row[5], row[6], row[7])
+        out.setdefault(record_id, {})[who] = decision
+    return out
 
 
 def _final(record_id: int, stage: str, current: dict[str, Decision]) -> Verdict | None:
@@ -145,19 +163,70 @@ def stage_records(db: sqlite_utils.Database, stage: str) -> list[int]:
     ]
 
 
-def verdicts(db: sqlite_utils.Database, stage: str) -> dict[int, Verdict]:
+def _final_rows(record_id: int, stage: str, current: list[tuple[str, Row]]) -> Verdict | None:
+    """``_final`` on plain rows (same rules, same tie-breaks), for ``verdicts``."""
+    consensus: Row | None = None
+    automation: Row | None = None
+    last: Row | None = None  # the latest human row
+    reason: str | None = None  # the first human reason, in reviewer order
+    agree = True
+    shown: dict[str, str] = {}
+    for who, row in current:
+        source = row[6]
+        if source in HUMAN_SOURCES:
+            if last is None:
+                last = row
+            else:
+                if row[3] != last[3]:
+                    agree = False
+                if row[0] > last[0]:
+                    last = row
+            if reason is None and row[4]:
+                reason = row[4]
+            shown[who] = row[3]
+        elif source == CONSENSUS_SOURCE:
+            if consensus is None or row[0] > consensus[0]:
+                consensus = row
+        elif source == AUTOMATION_SOURCE and (automation is None or row[0] > automation[0]):
+            automation = row
+    if consensus is not None:
+        return Verdict(record_id, stage, consensus[3], consensus[4], CONSENSUS_SOURCE, False, shown)
+    if last is not None:
+        if agree:
+            return Verdict(record_id, stage, last[3], reason, last[6], False, shown)
+        return Verdict(record_id, stage, None, None, "human", True, shown)
+    if automation is not None:
+        return Verdict(record_id, stage, automation[3], automation[4], AUTOMATION_SOURCE)
+    return None
+
+
+def verdicts(
+    db: sqlite_utils.Database,
+    stage: str,
+    title_abstract: dict[int, Verdict] | None = None,
+) -> dict[int, Verdict]:
     """record_id -> final Verdict for every record with a current decision at ``stage``.
 
     Only records that are at the stage count (canonical; passed title/abstract for full text).
+    For ``full_text``, pass the title/abstract verdicts when already computed (saves a pass).
     """
-    current = current_decisions(db, stage)
-    eligible = set(stage_records(db, stage)) if stage == "full_text" else None
+    by_record: dict[int, list[tuple[str, Row]]] = {}
+    for (record_id, who), row in _current_rows(db, stage).items():
+        by_record.setdefault(record_id, []).append((who, row))
     duplicates = {r[0] for r in db.execute("select id from records where duplicate_of is not null")}
+    eligible: set[int] | None = None
+    if stage == "full_text":
+        passed = title_abstract if title_abstract is not None else verdicts(db, "title_abstract")
+        eligible = {
+            rid
+            for rid, v in passed.items()
+            if v.decision in ("include", "maybe") and rid not in duplicates
+        }
     out: dict[int, Verdict] = {}
-    for record_id, by_reviewer in current.items():
+    for record_id, rows in by_record.items():
         if record_id in duplicates or (eligible is not None and record_id not in eligible):
             continue
-        verdict = _final(record_id, stage, by_reviewer)
+        verdict = _final_rows(record_id, stage, rows)
         if verdict is not None:
             out[record_id] = verdict
     return out

@@ -4,6 +4,8 @@ Contract: a reader module defines ``READER = Reader(name, label, sniff, parse)``
 ``sniff(head)`` gets the first few KB of decoded text and says whether the reader claims it;
 ``parse(lines, source)`` gets an iterator of decoded lines (newlines kept) and yields Records,
 raising ``InputError`` naming ``source`` and the line/record for broken input.
+``origin(head)`` (optional) guesses the (database, interface) the export came from, from its
+content (a ``DB`` tag, a link's host, an accession prefix...); ``(None, None)`` when unknown.
 """
 
 from __future__ import annotations
@@ -13,6 +15,14 @@ from dataclasses import dataclass
 
 from screener.record import Record
 
+# (database, interface), e.g. ("Embase", "Embase.com"), ("CENTRAL", "Cochrane Library").
+Origin = tuple[str | None, str | None]
+
+
+def no_origin(head: str) -> Origin:
+    """The default ``origin``: nothing known."""
+    return (None, None)
+
 
 @dataclass(frozen=True)
 class Reader:
@@ -20,3 +30,4 @@ class Reader:
     label: str  # human name for summaries
     sniff: Callable[[str], bool]
     parse: Callable[[Iterable[str], str], Iterator[Record]]
+    origin: Callable[[str], Origin] = no_origin

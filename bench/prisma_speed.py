@@ -1,0 +1,163 @@
+"""How long `screener prisma` takes to count a review of 100,000 records (target: under 2 s).
+
+Builds a review in a temporary folder with rows inserted directly (searches of every source
+type and two rounds, duplicates, study links, title/abstract and full-text decisions from two
+reviewers with conflicts settled by consensus, automation exclusions, not-retrieved reports),
+then times:
+
+* the counts alone (``compute_flow`` + identity checks), best of 5, with a profile summary;
+* the whole command, ``screener prisma --out FLOW.json`` and ``--out FLOW.svg``, as a subprocess.
+
+Run: ``.venv/bin/python bench/prisma_speed.py [N]``.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import pstats
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from screener.db import init_review
+from screener.prisma_layout.identities import checked_flow
+
+SEARCHES = [
+    ("PubMed", "database", 1, 0.30),
+    ("Embase", "database", 1, 0.30),
+    ("CENTRAL", "database", 1, 0.15),
+    ("CNKI", "database", 1, 0.10),
+    ("ClinicalTrials.gov", "register", 1, 0.04),
+    ("Reference lists", "citation", 1, 0.01),
+    ("PubMed", "database", 2, 0.08),
+    ("Embase", "database", 2, 0.02),
+]
+REASONS = ["Wrong population", "Wrong intervention", "Wrong outcomes", "Wrong study design"]
+STAMP = "2026-01-01T00:00:00+00:00"
+
+
+def build(folder: Path, n: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    review = init_review(folder)
+    db = review.db
+    conn = db.conn
+    records: list[tuple[object, ...]] = []
+    decisions: list[tuple[object, ...]] = []
+    retrieval: list[tuple[object, ...]] = []
+    next_id = 1
+    conn.execute("PRAGMA synchronous=OFF")  # bulk build; the timed part reads only
+    conn.execute("begin")
+    for sid, (name, kind, rnd, share) in enumerate(SEARCHES, start=1):
+        count = int(n * share)
+        conn.execute(
+            "insert into searches (id, database, source_type, round, file_name, sha256,"
+            " format, n_records) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            (sid, name, kind, rnd, f"{sid}.ris", f"sha{sid}", "ris", count),
+        )
+        for pos in range(count):
+            rid = next_id
+            next_id += 1
+            dup = rng.randrange(1, rid) if rid > 10 and rng.random() < 0.25 else None
+            study = rng.randrange(1, rid) if rid > 10 and rng.random() < 0.01 else None
+            records.append((rid, sid, pos, f"Title {rid}", dup, study))
+            if dup is not None:
+                continue
+            r = rng.random()
+            if r < 0.05:
+                decisions.append((rid, "title_abstract", "criteria", "exclude", "Year", "criteria"))
+                continue
+            if r < 0.06:
+                continue  # left undecided: the benchmark allows incomplete
+            passed = r > 0.88
+            for who in ("ann", "bob"):
+                verdict = "include" if passed else "exclude"
+                if rng.random() < 0.02:
+                    verdict = "maybe"
+                decisions.append(
+                    (rid, "title_abstract", who, verdict, rng.choice(REASONS), "human")
+                )
+            if rng.random() < 0.03:
+                final = "include" if passed else "exclude"
+                decisions.append((rid, "title_abstract", "lead", final, REASONS[0], "consensus"))
+            if not passed:
+                continue
+            if rng.random() < 0.05:
+                retrieval.append((rid, "not_retrieved", "No access", STAMP))
+                continue
+            keep = rng.random() < 0.3
+            decisions.append(
+                (rid, "full_text", "ann", "include" if keep else "exclude",
+                 None if keep else rng.choice(REASONS), "human")
+            )  # fmt: skip
+    conn.executemany(
+        "insert into records (id, search_id, position, title, duplicate_of, study_id)"
+        " values (?, ?, ?, ?, ?, ?)",
+        records,
+    )
+    conn.executemany(
+        "insert into decisions (record_id, stage, reviewer, decision, reason, source,"
+        " created_at) values (?, ?, ?, ?, ?, ?, '" + STAMP + "')",
+        decisions,
+    )
+    conn.executemany(
+        "insert into retrieval (record_id, status, reason, created_at) values (?, ?, ?, ?)",
+        retrieval,
+    )
+    conn.execute("commit")
+    review.close()
+    print(f"built {len(records):,} records, {len(decisions):,} decisions, {len(retrieval):,} "
+          "not-retrieved rows")  # fmt: skip
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "review"
+        build(folder, n)
+        from screener.db import open_review
+
+        review = open_review(folder)
+        times, cpu = [], []
+        for _ in range(5):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            flow, warnings = checked_flow(review, "2020", None, allow_incomplete=True)
+            times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; CPU time of the "
+              f"counts: best {min(cpu):.3f} s, median {sorted(cpu)[2]:.3f} s")  # fmt: skip
+        print(f"counts (compute_flow + checks), round {flow.round}: best {min(times):.3f} s, "
+              f"median {sorted(times)[2]:.3f} s")  # fmt: skip
+        print(f"  records screened {flow.records_screened:,}, studies {flow.total_studies}, "
+              f"{len(warnings)} warnings")  # fmt: skip
+        profile = cProfile.Profile()
+        profile.enable()
+        checked_flow(review, "2020", None, allow_incomplete=True)
+        profile.disable()
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(12)
+        print("\n".join(out.getvalue().splitlines()[:32]))
+        review.close()
+        exe = Path(sys.executable).with_name("screener")
+        for suffix in (".json", ".svg"):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(
+                [str(exe), "prisma", "-r", str(folder), "--allow-incomplete",
+                 "--out", str(Path(tmp) / f"flow{suffix}")],
+                check=True, capture_output=True,
+            )  # fmt: skip
+            wall = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            print(f"screener prisma --out flow{suffix} (whole process, imports included): "
+                  f"{wall:.3f} s wall, {used:.3f} s CPU")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

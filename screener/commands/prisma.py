@@ -1,0 +1,74 @@
+"""prisma: the PRISMA 2020 or 2009 flow of the review, every number counted from its tables."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from screener.commands.options import DEFAULT_REVIEW, ReviewDir
+from screener.db import open_review
+from screener.prisma_layout.identities import checked_flow
+from screener.render.tables import check_output, print_flow, write_flow
+
+
+class Template(StrEnum):
+    v2020 = "2020"
+    v2009 = "2009"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def prisma(
+        review: ReviewDir = DEFAULT_REVIEW,
+        template: Annotated[
+            Template, typer.Option("--template", help="PRISMA 2020 or 2009 flow diagram.")
+        ] = Template.v2020,
+        round_: Annotated[
+            int | None,
+            typer.Option(
+                "--round",
+                min=1,
+                help="Search round to report (default: the latest); above 1 draws an update.",
+            ),
+        ] = None,
+        out: Annotated[
+            Path | None,
+            typer.Option(
+                "--out",
+                "-o",
+                help="Write to FILE: .txt .md .json .csv .svg .png .pdf (default: terminal).",
+                dir_okay=False,
+            ),
+        ] = None,
+        allow_incomplete: Annotated[
+            bool,
+            typer.Option(
+                "--allow-incomplete", help="Draw it even with decisions pending (marked)."
+            ),
+        ] = False,
+    ) -> None:
+        """The PRISMA flow diagram, counted from the records, duplicates and decisions."""
+        if out is not None:
+            check_output(out, template.value)
+        opened = open_review(review)
+        try:
+            flow, warnings = checked_flow(opened, template.value, round_, allow_incomplete)
+            err = Console(stderr=True, highlight=False, soft_wrap=True)
+            for warning in warnings:
+                err.print(f"Warning: {warning}", markup=False)
+            if out is None:
+                print_flow(flow, template.value, Console(soft_wrap=True))
+                return
+            kind, drawn = write_flow(flow, template.value, out)
+            for warning in drawn:
+                err.print(f"Warning: {warning}", markup=False)
+            Console(highlight=False, soft_wrap=True).print(
+                f"Wrote {out} (PRISMA {template.value}, round {flow.round}, {kind}).",
+                markup=False,
+            )
+        finally:
+            opened.close()

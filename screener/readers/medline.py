@@ -1,0 +1,165 @@
+"""PubMed MEDLINE text (.nbib "Citation manager" / .txt "PubMed format"), and ERIC's variant.
+
+Grammar: a tag in columns 1-4 (space-padded), ``-``, a space, the value; continuation lines
+start with spaces; records are separated by blank lines. Repeated tags stay lists in ``raw``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from screener import normalize
+from screener.errors import InputError
+from screener.readers import Origin, Reader
+from screener.readers.fields import (
+    Raw,
+    authors,
+    finish,
+    issn,
+    language,
+    unique,
+    values,
+)
+from screener.record import Record
+
+_TAG = re.compile(r"([A-Z][A-Z0-9]{1,3}) *- ?")
+
+
+def sniff(head: str) -> bool:
+    text = head.lstrip("\ufeff \n")
+    return text.startswith("PMID-") or bool(re.match(r"OWN - ", text))
+
+
+def origin(head: str) -> Origin:
+    if re.search(r"^OWN - ERIC", head, re.M) and not re.search(r"^PMID-", head, re.M):
+        return ("ERIC", None)
+    return ("PubMed", "PubMed")
+
+
+def parse(lines: Iterable[str], source: str) -> Iterator[Record]:
+    # Hot loop (100k-record files): gather a record's lines (blank line = end of record), then
+    # let one regex split the block into fields, so per-line work stays in C.
+    block: list[str] = []
+    start = 0
+    count = 0
+    for number, line in enumerate(lines, 1):
+        if not line or line.isspace():
+            if block:
+                count += 1
+                yield build(_fields(block, source, start), source, count, start)
+                block = []
+            continue
+        if not block:
+            start = number
+        block.append(line)
+    if block:
+        count += 1
+        yield build(_fields(block, source, start), source, count, start)
+
+
+def _fields(block: list[str], source: str, start: int) -> Raw:
+    """One record's lines -> raw (continuation lines joined with one space)."""
+    first_line = block[0]
+    if first_line[4:5] != "-" or not _TAG.match(first_line):
+        if first_line[:1].isspace():
+            raise InputError(f"{source}, line {start}: an indented line before any MEDLINE field.")
+        raise InputError(
+            f"{source}, line {start}: {first_line.strip()[:40]!r} is not a MEDLINE field "
+            "(expected a tag such as 'PMID- ')."
+        )
+    # PubMed's continuation lines start with 6 spaces: merge those in C, loop over the rest.
+    text = "".join(block).replace("\n      ", " ")
+    raw: Raw = {}
+    tag = ""
+    value = ""
+    for line in text.split("\n"):
+        match = _TAG.match(line) if line[4:5] == "-" else None
+        if match is None:
+            if line.strip():
+                value = f"{value} {line.strip()}" if value else line.strip()
+            continue
+        if tag:
+            _add(raw, tag, value)
+        tag, value = match.group(1), line[match.end() :].strip()
+    _add(raw, tag, value)
+    return raw
+
+
+def _add(raw: Raw, tag: str, value: str) -> None:
+    if "  " in value:
+        value = " ".join(value.split())
+    existing = raw.get(tag)
+    if existing is None:
+        raw[tag] = value
+    elif isinstance(existing, str):
+        raw[tag] = [existing, value]
+    else:
+        existing.append(value)
+
+
+def _doi(raw: Raw) -> str | None:
+    for value in values(raw, "AID", "LID"):
+        if value.endswith("[doi]"):
+            found = normalize.doi(value[:-5])
+            if found:
+                return found
+    for value in values(raw, "SO"):
+        match = re.search(r"doi:\s*(10\.\S+?)\.?(?:\s|$)", value)
+        if match:
+            return normalize.doi(match.group(1))
+    return None
+
+
+def _one(raw: Raw, tag: str) -> str | None:
+    """The (first) value of a tag; the parser already collapsed its whitespace."""
+    value = raw.get(tag)
+    if not value:
+        return None
+    return (value if type(value) is str else value[0]) or None
+
+
+def _all(raw: Raw, tag: str) -> list[str]:
+    value = raw.get(tag)
+    if not value:
+        return []
+    return [value] if type(value) is str else [v for v in value if v]
+
+
+def build(raw: Raw, source: str, count: int, line: int) -> Record:
+    if "PMID" not in raw and "TI" not in raw and "BTI" not in raw:
+        raise InputError(
+            f"{source}, record {count} (line {line}) has neither a PMID nor a title: "
+            "the file looks truncated or is not MEDLINE text."
+        )
+    # AU is PubMed's own "Surname AB" form (what normalize.author makes of FAU): use it as is.
+    names = _all(raw, "AU") or authors(_all(raw, "FAU"))
+    keywords = [k.lstrip("*") for k in _all(raw, "MH")] + _all(raw, "OT")
+    pmc = _one(raw, "PMC")
+    record = Record(
+        title=_one(raw, "TI") or _one(raw, "BTI"),
+        abstract=_one(raw, "AB"),
+        authors=names + _all(raw, "CN"),
+        year=normalize.year(_one(raw, "DP")),
+        journal=_one(raw, "JT"),
+        journal_abbrev=_one(raw, "TA"),
+        volume=_one(raw, "VI"),
+        issue=_one(raw, "IP"),
+        pages=normalize.pages(_one(raw, "PG")),
+        doi=_doi(raw),
+        pmid=_one(raw, "PMID"),
+        pmcid=pmc.split()[0] if pmc else None,
+        issn=issn(_one(raw, "IS")),
+        language=language(_one(raw, "LA")),
+        publication_types=unique(_all(raw, "PT")),
+        keywords=unique(keywords),
+        raw=raw,
+    )
+    if _one(raw, "OWN") == "ERIC":
+        eric = _one(raw, "OID")
+        if eric:
+            record.accessions["eric"] = eric
+    return finish(record)
+
+
+READER = Reader("medline", "PubMed MEDLINE text", sniff, parse, origin)

@@ -1,0 +1,173 @@
+"""Opening an export: checks, fingerprint, encoding, and its lines as clean text.
+
+One pass over the bytes (in chunks, so memory stays flat) gives the sha256, proves the text
+decodes, and picks the encoding: UTF-8 (with or without BOM), UTF-16 with a BOM, else
+GB18030 (a superset of GBK/GB2312, for Chinese exports). Latin-1 is never guessed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from screener.errors import InputError
+from screener.normalize import has_cjk
+
+CHUNK = 1 << 20
+HEAD_CHARS = 32_768
+_CR_RUN = re.compile(r"\r+")
+_MAGIC = {
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (or .xlsx/.docx)",
+    b"\xd0\xcf\x11\xe0": "an old Microsoft Office file (.xls/.doc)",
+    b"\x1f\x8b": "a gzip archive",
+    b"SQLite format 3": "an SQLite database",
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A checked export file: where it is, its fingerprint, its encoding."""
+
+    path: Path
+    sha256: str
+    size: int
+    encoding: str
+    has_cr: bool = True  # any carriage return in the file (False: lines need no clean-up)
+
+    def head(self, chars: int = HEAD_CHARS) -> str:
+        """The first ``chars`` characters, decoded, line ends normalised."""
+        with self.path.open("rb") as handle:
+            data = handle.read(chars * 4)
+        text = data.decode(self.encoding, errors="ignore")[:chars]
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def lines(self, position: Callable[[int], None] | None = None) -> Iterator[str]:
+        """The decoded lines, each ending in one ``\\n``; bare CRs split lines, CR runs collapse.
+
+        ``position`` (optional) is told how many bytes were read so far, every 2,000 lines.
+        """
+        with self.path.open("rb") as raw:
+            text = io.TextIOWrapper(raw, encoding=self.encoding, newline="\n")
+            if not self.has_cr and position is None:
+                yield from text  # the fast path: only the last line may lack its "\n"
+                return
+            for count, line in enumerate(text):
+                if position is not None and count % 2000 == 0:
+                    position(raw.tell())
+                if "\r" in line:
+                    body = line.rstrip("\r\n")
+                    for piece in _CR_RUN.split(body):
+                        yield piece + "\n"
+                elif line.endswith("\n"):
+                    yield line
+                else:
+                    yield line + "\n"
+            if position is not None:
+                position(self.size)
+
+
+def open_source(path: Path | str) -> SourceFile:
+    """Check an export file and fingerprint it; InputError (one sentence) when it is unusable."""
+    file = Path(path)
+    if not file.exists():
+        raise InputError(f"{file} does not exist.")
+    if file.is_dir():
+        raise InputError(f"{file} is a folder, not an export file.")
+    try:
+        with file.open("rb") as handle:
+            first = handle.read(CHUNK)
+    except OSError as exc:
+        raise InputError(f"{file} cannot be read ({exc.strerror}).") from None
+    if not first.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise InputError(f"{file} is empty: it holds no records.")
+    for magic, what in _MAGIC.items():
+        if first.startswith(magic):
+            raise InputError(
+                f"{file} is {what}, not a text export.",
+                hint="Export the search results as RIS, MEDLINE, CSV or XML text.",
+            )
+    encoding = _bom_encoding(first)
+    if encoding is None and b"\x00" in first[:8192]:
+        raise InputError(
+            f"{file} is a binary file, not a text export.",
+            hint="Export the search results as RIS, MEDLINE, CSV or XML text.",
+        )
+    digest, size, encoding, has_cr = _scan(file, encoding)
+    if encoding == "gb18030" and not _plausible_chinese(first.decode("gb18030", errors="ignore")):
+        raise InputError(
+            f"{file} is not UTF-8 text, and read as GB18030 it gives scattered Chinese "
+            "characters inside Latin words: it is probably Latin-1/Windows-1252.",
+            hint="Re-export the file as UTF-8 text.",
+        )
+    return SourceFile(file, digest, size, encoding, has_cr)
+
+
+def _plausible_chinese(text: str) -> bool:
+    """GB18030 decodes most byte soups; real Chinese text has runs of CJK characters, while a
+    Latin-1 file read as GB18030 has lone ones between Latin letters ("Caf" + one CJK + "s")."""
+    cjk = [i for i, c in enumerate(text) if has_cjk(c)]
+    if not cjk:
+        return False
+    marks = set(cjk)
+    lone = sum(1 for i in cjk if i - 1 not in marks and i + 1 not in marks)
+    return lone <= len(cjk) / 2
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
+
+
+def _scan(file: Path, declared: str | None) -> tuple[str, int, str, bool]:
+    """sha256, size, the encoding that decodes the whole file, whether it holds a CR."""
+    candidates = [declared] if declared else ["utf-8", "gb18030"]
+    failure: tuple[str, int] | None = None
+    for encoding in candidates:
+        digest = hashlib.sha256()
+        decoder = codecs.getincrementaldecoder(encoding)()
+        size = 0
+        lines_before = 0
+        has_cr = False
+        try:
+            with file.open("rb") as handle:
+                while chunk := handle.read(CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    has_cr = has_cr or b"\r" in chunk
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError as exc:
+                        line = lines_before + chunk[: exc.start].count(b"\n") + 1
+                        raise _Undecodable(line) from None
+                    lines_before += chunk.count(b"\n")
+                decoder.decode(b"", final=True)
+        except _Undecodable as exc:
+            if failure is None:
+                failure = (encoding, exc.line)
+            continue
+        except UnicodeDecodeError:
+            if failure is None:
+                failure = (encoding, lines_before + 1)
+            continue
+        return digest.hexdigest(), size, encoding, has_cr
+    assert failure is not None
+    tried = " or ".join(c.replace("-sig", "").upper() for c in candidates)
+    raise InputError(
+        f"{file} is not valid {tried} text (first bad byte on line {failure[1]}).",
+        hint="Re-export the file as UTF-8 text.",
+    )
+
+
+class _Undecodable(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line

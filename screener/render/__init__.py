@@ -1,0 +1,1 @@
+"""Drawing and writing: PRISMA diagrams (svg/png/pdf), text, Markdown, CSV and JSON."""

@@ -1,0 +1,66 @@
+"""The fast path of screener.verdict.verdicts (used by the PRISMA counts) equals the reference
+rules: ``current_decisions`` + ``_final`` per record, over random decision logs with undos,
+conflicts, consensus, automation and duplicates."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from screener.db import connect
+from screener.record import Record
+from screener.verdict import _final, current_decisions, stage_records, verdicts
+
+REVIEWERS = {
+    "ann": "human",
+    "bob": "human",
+    "imp": "import",
+    "lead": "consensus",
+    "criteria": "criteria",
+}
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_fast_verdicts_equal_the_reference_rules(seed: int) -> None:
+    rng = random.Random(seed)
+    db = connect(":memory:")
+    db["searches"].insert(
+        {"database": "X", "file_name": "x", "sha256": "s", "format": "ris", "n_records": 40}
+    )
+    for i in range(40):
+        db["records"].insert(Record(title=f"T{i}").to_row() | {"search_id": 1, "position": i})
+    for rid in range(2, 41):
+        if rng.random() < 0.15:
+            db["records"].update(rid, {"duplicate_of": rng.randrange(1, rid)})
+    rows = []
+    for _ in range(300):
+        who = rng.choice(list(REVIEWERS))
+        rows.append(
+            (
+                rng.randrange(1, 41),
+                rng.choice(["title_abstract", "full_text"]),
+                who,
+                rng.choice(["include", "exclude", "maybe", "undo", "undo"]),
+                rng.choice([None, "R1", "R2"]),
+                REVIEWERS[who],
+            )
+        )
+    db.conn.executemany(
+        "insert into decisions (record_id, stage, reviewer, decision, reason, source, created_at)"
+        " values (?, ?, ?, ?, ?, ?, 't')",
+        rows,
+    )
+    for stage in ("title_abstract", "full_text"):
+        eligible = set(stage_records(db, stage))
+        reference = {}
+        for rid, current in current_decisions(db, stage).items():
+            if rid in eligible and (verdict := _final(rid, stage, current)) is not None:
+                reference[rid] = verdict
+        fast = verdicts(db, stage)
+        assert fast == reference
+        assert [list(v.reviewers) for v in fast.values()] == [
+            list(v.reviewers) for v in reference.values()
+        ]
+    ta = verdicts(db, "title_abstract")
+    assert verdicts(db, "full_text", title_abstract=ta) == verdicts(db, "full_text")
