@@ -24,14 +24,14 @@ Studies: reports of one study share ``records.study_id``; a record's study is
 
 from __future__ import annotations
 
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
-from screener.errors import DataError, ProtocolError
+from screener.errors import DataError
+from screener.protocol import load_protocol
 from screener.verdict import not_retrieved, verdicts
 
 DBR_TYPES = ("database", "register")
@@ -54,30 +54,12 @@ class PrismaSettings:
 
 
 def load_prisma_settings(path: Path) -> PrismaSettings:
-    """Read the ``[prisma]`` table of review.toml (a missing file or table gives the defaults)."""
-    if not path.is_file():
-        return PrismaSettings()
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("prisma", {})
-    except tomllib.TOMLDecodeError as exc:
-        raise ProtocolError(f"{path}: {exc}.") from exc
-    known = {"meta_analysis_studies", "previous_studies", "previous_reports"}
-    for key in table:
-        if key not in known:
-            raise ProtocolError(
-                f"{path}: unknown key {key!r} in [prisma].", hint=f"Known keys: {sorted(known)}."
-            )
-    ma = table.get("meta_analysis_studies", "all")
-    if not (isinstance(ma, int) and ma >= 0) and ma not in ("all", "unknown"):
-        raise ProtocolError(
-            f"{path}: [prisma] meta_analysis_studies must be a count, 'all' or 'unknown', "
-            f"not {ma!r}."
-        )
-    for key in ("previous_studies", "previous_reports"):
-        value = table.get(key)
-        if value is not None and not (isinstance(value, int) and value >= 0):
-            raise ProtocolError(f"{path}: [prisma] {key} must be a count, not {value!r}.")
-    return PrismaSettings(ma, table.get("previous_studies"), table.get("previous_reports"))
+    """The ``[prisma]`` table of review.toml, checked by the protocol loader (a missing file or
+    table gives the defaults)."""
+    protocol = load_protocol(path)
+    return PrismaSettings(
+        protocol.meta_analysis_studies, protocol.previous_studies, protocol.previous_reports
+    )
 
 
 @dataclass

@@ -25,6 +25,7 @@ STAGES = ("title_abstract", "full_text")
 
 # The kinds of value a key may hold.
 STR, INT, BOOL, STR_LIST = "a string", "a whole number", "true or false", "a list of strings"
+COUNT_OR_WORD = 'a count, "all" or "unknown"'
 
 SCHEMA: dict[str, dict[str, str]] = {
     "review": {"title": STR, "question": STR},
@@ -40,6 +41,12 @@ SCHEMA: dict[str, dict[str, str]] = {
     "outcomes": {"names": STR_LIST},
     "dedupe": {"prefer_databases": STR_LIST},
     "screening": {"reviewers": INT, "blind": BOOL},
+    # PRISMA: studies in the meta-analysis box; counts of a previous version not screened here
+    "prisma": {
+        "meta_analysis_studies": COUNT_OR_WORD,
+        "previous_studies": INT,
+        "previous_reports": INT,
+    },
 }
 
 
@@ -76,6 +83,9 @@ class Protocol:
     prefer_databases: list[str] = field(default_factory=list)  # dedupe: keep records from these
     reviewers: int = 1  # [screening] reviewers: 2 = dual screening (each record twice)
     blind: bool = True  # [screening] blind: hide the other reviewers' decisions while screening
+    meta_analysis_studies: int | str = "all"  # [prisma]: a count, "all" or "unknown" (NR)
+    previous_studies: int | None = None  # [prisma]: an update's earlier version, if not here
+    previous_reports: int | None = None
 
 
 def protocol_template(title: str) -> str:
@@ -212,6 +222,10 @@ class _Checker:
         low, high = limits.get("year_min"), limits.get("year_max")
         if low is not None and high is not None and low > high:
             raise self.fail(("limits", "year_max"), f"year_max {high} is before year_min {low}")
+        for key in ("previous_studies", "previous_reports"):
+            count = data.get("prisma", {}).get(key)
+            if count is not None and count < 0:
+                raise self.fail(("prisma", key), f"{key} must be a count (0 or more)")
         reviewers = data.get("screening", {}).get("reviewers")
         if reviewers is not None and reviewers < 1:
             raise self.fail(("screening", "reviewers"), "reviewers must be 1 or more")
@@ -228,6 +242,8 @@ def _is(value: Any, kind: str) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == BOOL:
         return isinstance(value, bool)
+    if kind == COUNT_OR_WORD:
+        return value in ("all", "unknown") or (_is(value, INT) and value >= 0)
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
@@ -278,6 +294,7 @@ def parse_protocol(text: str, path: Path | str = "review.toml") -> Protocol:
     reasons = data.get("reasons", {})
     limits = data.get("limits", {})
     screening = data.get("screening", {})
+    prisma = data.get("prisma", {})
     return Protocol(
         title=review.get("title", ""),
         question=review.get("question", ""),
@@ -291,6 +308,9 @@ def parse_protocol(text: str, path: Path | str = "review.toml") -> Protocol:
         prefer_databases=list(data.get("dedupe", {}).get("prefer_databases", [])),
         reviewers=screening.get("reviewers", 1),
         blind=screening.get("blind", True),
+        meta_analysis_studies=prisma.get("meta_analysis_studies", "all"),
+        previous_studies=prisma.get("previous_studies"),
+        previous_reports=prisma.get("previous_reports"),
     )
 
 

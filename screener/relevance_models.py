@@ -1,6 +1,7 @@
 """Relevance models for ranking: TF-IDF settings and linear classifiers (no UI here).
 
 See :mod:`screener.ranking` for the models' descriptions and the Ranker that uses them.
+scikit-learn is imported inside the functions that fit, so the command line starts fast.
 """
 
 from __future__ import annotations
@@ -12,10 +13,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import SGDClassifier
-from sklearn.naive_bayes import MultinomialNB
-from sklearn.svm import LinearSVC
 
 Scores = NDArray[np.float64]
 
@@ -41,18 +38,24 @@ def _ratio_weights(y: NDArray[np.int_], ratio: float) -> NDArray[np.float64]:
 
 
 def _fit_svm(X: sparse.csr_matrix, y: NDArray[np.int_]) -> LinearModel:
+    from sklearn.svm import LinearSVC
+
     clf = LinearSVC(C=0.11, loss="squared_hinge", dual="auto", max_iter=5000)
     clf.fit(X, y, sample_weight=_ratio_weights(y, 9.8))
     return LinearModel(clf, np.asarray(clf.coef_, dtype=np.float64).ravel())
 
 
 def _fit_sgd(X: sparse.csr_matrix, y: NDArray[np.int_]) -> LinearModel:
+    from sklearn.linear_model import SGDClassifier
+
     clf = SGDClassifier(loss="log_loss", alpha=1e-4, class_weight="balanced", random_state=0)
     clf.fit(X, y)
     return LinearModel(clf, np.asarray(clf.coef_, dtype=np.float64).ravel())
 
 
 def _fit_nb(X: sparse.csr_matrix, y: NDArray[np.int_]) -> LinearModel:
+    from sklearn.naive_bayes import MultinomialNB
+
     clf = MultinomialNB(alpha=3.822)
     clf.fit(X, y, sample_weight=_ratio_weights(y, 1.2))
     log_prob = np.asarray(clf.feature_log_prob_, dtype=np.float64)
@@ -92,6 +95,8 @@ DEFAULT_MODEL = "svm"
 def build_matrix(texts: Sequence[str], spec: ModelSpec) -> tuple[sparse.csr_matrix, list[str]]:
     """The TF-IDF matrix (one row per text) and its feature names. Words must appear in two
     records to count (one in sets under 50 records); an empty vocabulary gives zero columns."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     options = dict(spec.vectorizer)
     options["min_df"] = 2 if len(texts) >= 50 else 1
     vectorizer = TfidfVectorizer(dtype=np.float32, **options)

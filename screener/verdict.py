@@ -127,27 +127,6 @@ def current_decisions(
     return out
 
 
-def _final(record_id: int, stage: str, current: dict[str, Decision]) -> Verdict | None:
-    consensus = [d for d in current.values() if d.source == CONSENSUS_SOURCE]
-    humans = {w: d for w, d in current.items() if d.source in HUMAN_SOURCES}
-    shown = {w: d.decision for w, d in humans.items()}
-    if consensus:
-        last = max(consensus, key=lambda d: d.id)
-        return Verdict(record_id, stage, last.decision, last.reason, CONSENSUS_SOURCE, False, shown)
-    if humans:
-        kinds = {d.decision for d in humans.values()}
-        if len(kinds) == 1:
-            last = max(humans.values(), key=lambda d: d.id)
-            reason = next((d.reason for d in humans.values() if d.reason), None)
-            return Verdict(record_id, stage, last.decision, reason, last.source, False, shown)
-        return Verdict(record_id, stage, None, None, "human", True, shown)
-    automation = [d for d in current.values() if d.source == AUTOMATION_SOURCE]
-    if automation:
-        last = max(automation, key=lambda d: d.id)
-        return Verdict(record_id, stage, last.decision, last.reason, AUTOMATION_SOURCE)
-    return None
-
-
 def stage_records(db: sqlite_utils.Database, stage: str) -> list[int]:
     """The records to be screened at a stage, in import order."""
     canonical = [
@@ -164,7 +143,7 @@ def stage_records(db: sqlite_utils.Database, stage: str) -> list[int]:
 
 
 def _final_rows(record_id: int, stage: str, current: list[tuple[str, Row]]) -> Verdict | None:
-    """``_final`` on plain rows (same rules, same tie-breaks), for ``verdicts``."""
+    """The final verdict of one record from its reviewers' current rows (the rules above)."""
     consensus: Row | None = None
     automation: Row | None = None
     last: Row | None = None  # the latest human row

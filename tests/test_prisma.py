@@ -340,7 +340,7 @@ def test_prisma_settings_from_review_toml(tmp_path: Path) -> None:
     assert load_prisma_settings(toml) == PrismaSettings(4, 2, None)
     assert load_prisma_settings(tmp_path / "none.toml") == PrismaSettings()
     toml.write_text('[prisma]\nmeta_analysis_studies = "some"\n')
-    with pytest.raises(ProtocolError, match="meta_analysis_studies must be"):
+    with pytest.raises(ProtocolError, match="'meta_analysis_studies' in \\[prisma\\] must be"):
         load_prisma_settings(toml)
     toml.write_text("[prisma]\nstudies = 3\n")
     with pytest.raises(ProtocolError, match="unknown key 'studies'"):

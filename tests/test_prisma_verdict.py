@@ -1,5 +1,5 @@
-"""The fast path of screener.verdict.verdicts (used by the PRISMA counts) equals the reference
-rules: ``current_decisions`` + ``_final`` per record, over random decision logs with undos,
+"""The one-pass screener.verdict.verdicts equals the rules written plainly (``_final`` below)
+over ``current_decisions`` per record, over random decision logs with undos,
 conflicts, consensus, automation and duplicates."""
 
 from __future__ import annotations
@@ -10,7 +10,40 @@ import pytest
 
 from screener.db import connect
 from screener.record import Record
-from screener.verdict import _final, current_decisions, stage_records, verdicts
+from screener.verdict import (
+    AUTOMATION_SOURCE,
+    CONSENSUS_SOURCE,
+    HUMAN_SOURCES,
+    Decision,
+    Verdict,
+    current_decisions,
+    stage_records,
+    verdicts,
+)
+
+
+def _final(  # the rules written plainly: the oracle for the one-pass version
+    record_id: int, stage: str, current: dict[str, Decision]
+) -> Verdict | None:
+    consensus = [d for d in current.values() if d.source == CONSENSUS_SOURCE]
+    humans = {w: d for w, d in current.items() if d.source in HUMAN_SOURCES}
+    shown = {w: d.decision for w, d in humans.items()}
+    if consensus:
+        last = max(consensus, key=lambda d: d.id)
+        return Verdict(record_id, stage, last.decision, last.reason, CONSENSUS_SOURCE, False, shown)
+    if humans:
+        kinds = {d.decision for d in humans.values()}
+        if len(kinds) == 1:
+            last = max(humans.values(), key=lambda d: d.id)
+            reason = next((d.reason for d in humans.values() if d.reason), None)
+            return Verdict(record_id, stage, last.decision, reason, last.source, False, shown)
+        return Verdict(record_id, stage, None, None, "human", True, shown)
+    automation = [d for d in current.values() if d.source == AUTOMATION_SOURCE]
+    if automation:
+        last = max(automation, key=lambda d: d.id)
+        return Verdict(record_id, stage, last.decision, last.reason, AUTOMATION_SOURCE)
+    return None
+
 
 REVIEWERS = {
     "ann": "human",

@@ -13,8 +13,6 @@ from screener.commands.options import DEFAULT_REVIEW, ReviewDir
 from screener.db import open_review
 from screener.errors import InputError
 from screener.export import BOM_FORMATS, FORMATS, export
-from screener.pool import METHOD_CHOICES, parse_method, pool_sheet, to_json
-from screener.pooltext import format_pools
 
 
 def _forest_paths(target: Path, outcomes: list[str]) -> list[Path]:
@@ -63,7 +61,9 @@ def register(app: typer.Typer) -> None:
         outcome: Annotated[
             str | None, typer.Option(help="Pool only this outcome (default: all).")
         ] = None,
-        method: Annotated[str, typer.Option(help=f"One of: {', '.join(METHOD_CHOICES)}.")] = "all",
+        method: Annotated[
+            str, typer.Option(help="crude, logit-reml, glmm, freeman-tukey or all.")
+        ] = "all",
         hartung_knapp: Annotated[
             bool, typer.Option("--hartung-knapp", help="Hartung-Knapp t(k-1) intervals.")
         ] = False,
@@ -74,6 +74,9 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Pool single proportions from the extraction sheet (crude, logit REML, GLMM, FT)."""
+        from screener.pool import parse_method, pool_sheet, to_json  # scipy: load on use
+        from screener.pooltext import format_pools
+
         methods = parse_method(method)
         if forest is not None and forest.suffix.lower() not in (".png", ".svg", ".pdf"):
             raise InputError(f"{forest}: use a .png, .svg or .pdf file for --forest.")

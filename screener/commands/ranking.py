@@ -10,10 +10,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from screener.recall_curve import ascii_curve, save_png
-from screener.relevance_models import DEFAULT_MODEL, MODELS
-from screener.simulation import read_labelled, simulate
-
 _ROWS = (
     ("WSS@95", "wss_95", "{:.3f}"),
     ("WSS@100", "wss_100", "{:.3f}"),
@@ -38,8 +34,8 @@ def register(app: typer.Typer) -> None:
             int, typer.Option(min=0, help="Seed of the first run (run r uses seed+r).")
         ] = 0,
         model: Annotated[
-            str, typer.Option(help=f"Relevance model: {', '.join(MODELS)}.")
-        ] = DEFAULT_MODEL,
+            str, typer.Option(help="Relevance model: svm (default), sgd or nb.")
+        ] = "svm",
         retrain_every: Annotated[
             int | None,
             typer.Option(min=1, help="Records screened between refits (default: 1 up to 2,000)."),
@@ -53,6 +49,11 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Replay known decisions: ranked vs random order, WSS@95, WSS@100, recall@10%/25%."""
+        # numpy, scipy and scikit-learn load only when this command runs
+        from screener.recall_curve import ascii_curve, save_png
+        from screener.relevance_models import MODELS
+        from screener.simulation import read_labelled, simulate
+
         if model not in MODELS:
             raise typer.BadParameter(f"choose one of {', '.join(MODELS)}", param_hint="--model")
         data = read_labelled(labelled, label_column)

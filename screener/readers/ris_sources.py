@@ -150,9 +150,13 @@ def _doi(raw: Raw) -> str | None:
         found = normalize.doi(value)
         if found:
             return found
+    # A link is the paper's DOI only through a resolver (doi.org) or a "doi:" prefix: the
+    # Cochrane Library's own record URL (.../central/doi/10.1002/central/CN-.../full) is not.
     for value in values(raw, "L2", "UR", "M3", "N1"):
-        if "doi" in value.lower():
-            found = normalize.doi(re.split(r"[&\s]", value.split("doi.org/")[-1])[0])
+        lowered = value.lower()
+        if "doi.org/" in lowered or "doi:" in lowered:
+            tail = re.split(r"doi\.org/|doi:\s*", value, flags=re.I)[-1]
+            found = normalize.doi(re.split(r"[&\s]", tail)[0])
             if found:
                 return found
     return None
