@@ -38,7 +38,10 @@ are stable, tests/test_status.py fixes them)::
         },
         "agreement_convention": str        # how "maybe" is counted for agreement
       },
-      "stopping": null                     # reserved: stopping aid (screener.ranking), filled later
+      "stopping": null | {                 # title/abstract stopping aid (screener.stopping);
+          "screened", "total", "includes_found", "streak", "recall_target", "confidence",
+          "p_value", "target_reached", "recall_lower_bound", "method"
+      }                                    # null before the first human decision
     }
 
 A record whose full text was not retrieved is counted in ``not_retrieved`` and not in
@@ -48,12 +51,16 @@ A record whose full text was not retrieved is counted in ``not_retrieved`` and n
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict
 from typing import Any
+
+import sqlite_utils
 
 from screener.agreement import AGREEMENT_NOTE, pairwise
 from screener.db import Review
 from screener.protocol import load_protocol
 from screener.verdict import (
+    AUTOMATION_SOURCE,
     HUMAN_SOURCES,
     STAGES,
     current_decisions,
@@ -165,5 +172,26 @@ def review_status(review: Review) -> dict[str, Any]:
             },
             "agreement_convention": AGREEMENT_NOTE,
         },
-        "stopping": None,
+        "stopping": _stopping(db, title_abstract),
     }
+
+
+def _stopping(db: sqlite_utils.Database, at_stage: list[int]) -> dict[str, Any] | None:
+    """The stopping aid at title/abstract: the final verdicts of the records a person screened,
+    in the order first screened (a conflict counts as an include, the cautious side), out of
+    the records left once automation exclusions are set aside. It never excludes anything."""
+    from screener.stopping import stopping_estimate  # scipy: load on use
+
+    final = verdicts(db, "title_abstract")
+    first_seen = db.execute(
+        "select record_id, min(id) from decisions where stage = 'title_abstract'"
+        " and source != ? group by record_id order by 2",
+        [AUTOMATION_SOURCE],
+    ).fetchall()
+    order = [rid for rid, _ in first_seen if rid in final]
+    if not order:
+        return None
+    automated = sum(1 for v in final.values() if v.source == AUTOMATION_SOURCE)
+    decisions = [final[rid].decision or "maybe" for rid in order]
+    estimate = stopping_estimate(decisions, len(at_stage) - automated)
+    return asdict(estimate)

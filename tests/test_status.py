@@ -100,7 +100,18 @@ def test_json_keys_are_stable(review: Review, runner: CliRunner) -> None:
         "screened",
     ]
     assert sorted(stage["agreement"][0]) == ["agree", "kappa", "n", "percent", "reviewers"]
-    assert data["stopping"] is None
+    assert sorted(data["stopping"]) == [
+        "confidence",
+        "includes_found",
+        "method",
+        "p_value",
+        "recall_lower_bound",
+        "recall_target",
+        "screened",
+        "streak",
+        "target_reached",
+        "total",
+    ]
 
 
 def test_numbers(review: Review) -> None:
@@ -108,6 +119,10 @@ def test_numbers(review: Review) -> None:
     data = review_status(review)
     assert [s["records"] for s in data["searches"]] == [4, 4]
     assert data["records"] == {"total": 8, "canonical": 7, "duplicates": 1}
+    # stopping aid: records 1, 2, 3, 4, 7 screened by a person in that order (the conflict on 2
+    # counts as an include), out of 7 canonical minus 1 automation exclusion
+    stop = data["stopping"]
+    assert (stop["screened"], stop["total"], stop["includes_found"], stop["streak"]) == (5, 6, 3, 1)
     ta = data["screening"]["stages"]["title_abstract"]
     assert ta["records"] == 7
     # 1 include (both), 2 conflict, 3 exclude (both), 4 maybe, 6 undecided, 7 exclude (ann),

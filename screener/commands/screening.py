@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--undo", help="Cancel every automation exclusion (append-only).")
         ] = False,
     ) -> None:
-        """Apply the [limits] of review.toml (years, languages, publication types).
+        """Apply the limits table of review.toml (years, languages, publication types).
 
         Failing records are excluded at title/abstract by reviewer `criteria`.
 

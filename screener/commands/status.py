@@ -84,3 +84,22 @@ def register(app: typer.Typer) -> None:
             _print_stage(console, stage, stage_data, screening["reviewers_required"])
         if any(s["agreement"] for s in screening["stages"].values()):
             console.print(f"({screening['agreement_convention']})")
+        stop = data["stopping"]
+        if stop is not None:
+            bound = stop["recall_lower_bound"]
+            console.print(
+                f"Stopping aid (title/abstract): {stop['screened']} of {stop['total']} screened, "
+                f"{stop['includes_found']} includes, current streak of excludes {stop['streak']}; "
+                + (
+                    f"recall is at least {bound:.0%} with {stop['confidence']:.0%} confidence"
+                    if bound is not None
+                    else "too early to estimate recall"
+                )
+                + (
+                    f" (p = {stop['p_value']:.3g} for recall below {stop['recall_target']:.0%})."
+                    if stop["p_value"] is not None
+                    else "."
+                ),
+                markup=False,
+            )
+            console.print(f"  Method: {stop['method']}. It never excludes anything.", markup=False)
