@@ -63,6 +63,7 @@ from screener.verdict import (
     AUTOMATION_SOURCE,
     HUMAN_SOURCES,
     STAGES,
+    Verdict,
     current_decisions,
     not_retrieved,
     stage_records,
@@ -72,13 +73,17 @@ from screener.verdict import (
 NO_REASON = "(no reason)"
 
 
-def _stage(review: Review, stage: str, required: int, passed: list[int]) -> dict[str, Any]:
-    db = review.db
-    at_stage = passed
+def _stage(
+    db: sqlite_utils.Database,
+    stage: str,
+    required: int,
+    at_stage: list[int],
+    stage_verdicts: dict[int, Verdict],
+) -> dict[str, Any]:
     missing = set(not_retrieved(db)) if stage == "full_text" else set()
     assessed = [rid for rid in at_stage if rid not in missing]
     assessed_set = set(assessed)
-    final = {rid: v for rid, v in verdicts(db, stage).items() if rid in assessed_set}
+    final = {rid: v for rid, v in stage_verdicts.items() if rid in assessed_set}
     kinds = Counter(v.decision if not v.conflict else "conflict" for v in final.values())
     reasons = Counter(v.reason or NO_REASON for v in final.values() if v.decision == "exclude")
     current = current_decisions(db, stage)
@@ -153,14 +158,12 @@ def review_status(review: Review) -> dict[str, Any]:
         "select count(*), coalesce(sum(duplicate_of is null), 0) from records"
     ).fetchone()
     required = load_protocol(review.protocol_path).reviewers
+    ta = verdicts(db, "title_abstract")
+    final = {"title_abstract": ta, "full_text": verdicts(db, "full_text", title_abstract=ta)}
     title_abstract = stage_records(db, "title_abstract")
     passed = {
         "title_abstract": title_abstract,
-        "full_text": [
-            rid
-            for rid, v in verdicts(db, "title_abstract").items()
-            if v.decision in ("include", "maybe")
-        ],
+        "full_text": sorted(rid for rid, v in ta.items() if v.decision in ("include", "maybe")),
     }
     return {
         "searches": searches,
@@ -168,21 +171,22 @@ def review_status(review: Review) -> dict[str, Any]:
         "screening": {
             "reviewers_required": required,
             "stages": {
-                stage: _stage(review, stage, required, sorted(passed[stage])) for stage in STAGES
+                stage: _stage(db, stage, required, passed[stage], final[stage]) for stage in STAGES
             },
             "agreement_convention": AGREEMENT_NOTE,
         },
-        "stopping": _stopping(db, title_abstract),
+        "stopping": _stopping(db, title_abstract, ta),
     }
 
 
-def _stopping(db: sqlite_utils.Database, at_stage: list[int]) -> dict[str, Any] | None:
+def _stopping(
+    db: sqlite_utils.Database, at_stage: list[int], final: dict[int, Verdict]
+) -> dict[str, Any] | None:
     """The stopping aid at title/abstract: the final verdicts of the records a person screened,
     in the order first screened (a conflict counts as an include, the cautious side), out of
     the records left once automation exclusions are set aside. It never excludes anything."""
     from screener.stopping import stopping_estimate  # scipy: load on use
 
-    final = verdicts(db, "title_abstract")
     first_seen = db.execute(
         "select record_id, min(id) from decisions where stage = 'title_abstract'"
         " and source != ? group by record_id order by 2",
