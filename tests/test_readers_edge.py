@@ -438,7 +438,8 @@ def test_author_cells_of_csv_exports(tmp_path: Path, cell: str, expected: list[s
 
 def test_cochrane_record_url_is_not_taken_as_the_papers_doi(tmp_path: Path) -> None:
     text = (
-        'Record #1 of 1\nProvider: John Wiley & Sons, Ltd.\nContent: text/plain; charset="UTF-8"\n\n'
+        "Record #1 of 1\nProvider: John Wiley & Sons, Ltd.\n"
+        'Content: text/plain; charset="UTF-8"\n\n'
         "TY  -  JOUR\nAN  -  CN-01234567\nTI  -  A trial without a DOI\nAU  -  Smith, J\n"
         "PY  -  2012\nUR  -  https://www.cochranelibrary.com/central/doi/10.1002/central/"
         "CN-01234567/full\nER  -  \n"

@@ -1,0 +1,174 @@
+"""Screening app latency: start-up, and key press -> next record drawn (Pilot-driven).
+
+Builds reviews of N records directly in a review.db (synthetic titles/abstracts), then runs
+``ScreenApp`` headless with ``app.run_test()``. Prints one line per measurement.
+
+    .venv/bin/python bench/screen_latency.py [--sizes 1000 100000] [--presses 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from textual import events
+
+from screener.db import DB_NAME, connect, init_review, open_review
+from screener.screening import Session
+from screener.tui.app import ScreenApp
+
+VOCABULARY = """tacrolimus myositis dermatomyositis polymyositis patients trial cohort adults
+muscle strength skin lesions lung disease treatment placebo dose outcome mice case report
+randomised control follow-up months years remission relapse review"""
+WORDS = VOCABULARY.split()
+
+
+class TimedApp(ScreenApp):
+    """Sets ``drawn`` once the screen has been refreshed after a record change."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.drawn = asyncio.Event()
+        self.first_frame = asyncio.Event()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.call_after_refresh(self.first_frame.set)
+
+    def _decide(self, decision: str, reason: str | None = None) -> None:
+        super()._decide(decision, reason)
+        self.call_after_refresh(self.drawn.set)
+
+    async def key(self, key: str) -> tuple[float, float]:
+        """Send one key as the terminal driver would; seconds until the next record is drawn."""
+        self.drawn.clear()
+        event = events.Key(key, key)
+        event.set_sender(self)
+        start, cpu = time.perf_counter(), time.process_time()
+        assert self._driver is not None
+        self._driver.send_message(event)
+        await asyncio.wait_for(self.drawn.wait(), 10)
+        return time.perf_counter() - start, time.process_time() - cpu
+
+
+def build(folder: Path, n: int, decided: int, seed: int = 1) -> None:
+    review = init_review(folder, title=f"bench {n}")
+    review.protocol_path.write_text(
+        '[review]\ntitle = "bench"\n[keywords]\ninclude = ["tacrolimus", "myositis*"]\n'
+        'exclude = ["mice", "review"]\n[reasons]\ntitle_abstract = ["Wrong population"]\n'
+        'full_text = ["Wrong outcomes"]\n',
+        encoding="utf-8",
+    )
+    rng = random.Random(seed)
+    db = review.db
+    rows = []
+    for i in range(n):
+        title = " ".join(rng.choices(WORDS, k=10)).capitalize()
+        abstract = " ".join(rng.choices(WORDS, k=180))
+        authors = json.dumps([f"Author{i % 977} A", f"Writer{i % 631} B"])
+        rows.append((title, abstract, authors, 1990 + i % 35, f"10.9/b.{i}", str(30000000 + i)))
+    with db.conn:
+        db.conn.executemany(
+            "insert into records (title, abstract, authors, year, doi, pmid, keywords,"
+            " publication_types, authors_translated, accessions, raw)"
+            " values (?, ?, ?, ?, ?, ?, '[]', '[]', '[]', '{}', '{}')",
+            rows,
+        )
+        db.conn.executemany(
+            "insert into decisions (record_id, stage, reviewer, decision, source, created_at)"
+            " values (?, 'title_abstract', 'ann', ?, 'human', '2026-01-01T00:00:00+00:00')",
+            [(i + 1, "exclude" if i % 5 else "include") for i in range(decided)],
+        )
+    review.close()
+
+
+async def measure(folder: Path, order: str, presses: int, stage: str) -> dict[str, float]:
+    t0 = time.perf_counter()
+    review = open_review(folder)
+    session = Session(review, stage, "ann", order=order)
+    t_session = time.perf_counter() - t0
+    app = TimedApp(session)
+    out: dict[str, float] = {"session_s": t_session}
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.first_frame.wait()
+        out["startup_s"] = time.perf_counter() - t0  # to the first record drawn
+        if order == "relevance":
+            t1 = time.perf_counter()
+            while app.training or app.fit_pending or app.ranker is None:
+                await asyncio.sleep(0.05)
+            out["first_ranking_s"] = time.perf_counter() - t1
+        times: list[float] = []
+        cpus: list[float] = []
+        for k in range(presses):
+            before = session.current
+            if k % 3:
+                wall, cpu = await app.key("i")
+            else:  # exclude: e opens the reason dialog; timed from the digit
+                await pilot.press("e")
+                wall, cpu = await app.key("1")
+            times.append(wall)
+            cpus.append(cpu)
+            assert session.current != before
+        out["press_cpu_median_ms"] = 1000 * statistics.median(cpus)
+        times.sort()
+        out["press_median_ms"] = 1000 * statistics.median(times)
+        out["press_p95_ms"] = 1000 * times[int(0.95 * (len(times) - 1))]
+        out["press_max_ms"] = 1000 * times[-1]
+    review.close()
+    return out
+
+
+def report(label: str, figures: dict[str, float]) -> None:
+    print(label + "  " + "  ".join(f"{k} {v:.3f}" for k, v in figures.items()), flush=True)
+
+
+def fresh(pristine: Path, scratch: Path) -> Path:
+    """A copy of a built review, so every measurement starts from the same state."""
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    shutil.copytree(pristine, scratch)
+    return scratch
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100000])
+    parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument("--orders", nargs="+", default=["file", "relevance"])
+    parser.add_argument(
+        "--workdir", type=Path, help="keep the built reviews here and reuse them on later runs"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.workdir or Path(tmp)
+        for n in args.sizes:
+            for share in (0.0, 0.5):
+                pristine = work / f"r{n}_{int(share * 100)}"
+                if not (pristine / DB_NAME).exists():
+                    t = time.perf_counter()
+                    build(pristine, n, int(n * share))
+                    print(f"# built {pristine.name} in {time.perf_counter() - t:.1f} s")
+                size_mb = (pristine / DB_NAME).stat().st_size / 1e6
+                print(f"# {n} records, {int(n * share)} decided ({size_mb:.0f} MB)")
+                for order in args.orders:
+                    folder = fresh(pristine, Path(tmp) / "scratch")
+                    figures = asyncio.run(measure(folder, order, args.presses, "title_abstract"))
+                    report(f"{n:>7} records  decided {share:.0%}  order {order:<9}", figures)
+                if share and "file" in args.orders:
+                    folder = fresh(pristine, Path(tmp) / "scratch")
+                    db = connect(folder / DB_NAME)
+                    db.execute("update decisions set decision = 'include' where id % 2 = 0")
+                    db.close()
+                    figures = asyncio.run(measure(folder, "file", 20, "full_text"))
+                    report(f"{n:>7} records  full_text stage       order file     ", figures)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The Textual screening app: the only part of screener that imports textual."""

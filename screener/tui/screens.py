@@ -1,0 +1,160 @@
+"""The screening app's dialogs: exclusion reason, text prompt, search, help, message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screener.screening import SearchHit
+
+
+@dataclass(frozen=True)
+class ReasonChoice:
+    """The reason dialog's answer: ``ok`` False means the exclusion was cancelled."""
+
+    ok: bool
+    reason: str | None = None
+
+
+class ReasonScreen(ModalScreen[ReasonChoice]):
+    """Pick a numbered exclusion reason with one digit."""
+
+    DEFAULT_CSS = """
+    ReasonScreen { align: center middle; }
+    ReasonScreen > Vertical { width: 60; height: auto; border: thick $error; padding: 0 1;
+                              background: $surface; }
+    """
+
+    def __init__(self, reasons: Sequence[str], required: bool) -> None:
+        super().__init__()
+        self.reasons = list(reasons)
+        self.required = required
+
+    def compose(self) -> ComposeResult:
+        text = Text("Exclude: why?\n", style="bold")
+        for n, reason in enumerate(self.reasons[:9], 1):
+            text.append(f"  {n}  ", style="bold")
+            text.append(f"{reason}\n")
+        if self.required:
+            text.append("\nA reason is required at full text. Esc: cancel", style="dim")
+        else:
+            text.append("\nEnter or Esc: exclude without a reason (u undoes)", style="dim")
+        with Vertical():
+            yield Static(text, id="reasons")
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        char = event.character or ""
+        if char.isdigit() and 1 <= int(char) <= min(9, len(self.reasons)):
+            self.dismiss(ReasonChoice(True, self.reasons[int(char) - 1]))
+        elif event.key in ("enter", "escape") and not self.required:
+            self.dismiss(ReasonChoice(True, None))  # title/abstract: the reason is optional
+        elif event.key == "escape":
+            self.dismiss(ReasonChoice(False))  # full text: a reason is required; Esc cancels
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """One line of text (a note, a retrieval reason); Enter saves, Esc cancels."""
+
+    DEFAULT_CSS = """
+    PromptScreen { align: center middle; }
+    PromptScreen > Vertical { width: 70; height: auto; border: thick $accent; padding: 0 1;
+                              background: $surface; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.title_text, style="bold"))
+            yield Input(value=self.value, id="prompt")
+            yield Static(Text("Enter: save · Esc: cancel", style="dim"))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SearchScreen(ModalScreen[int | None]):
+    """Search by words, id, PMID or DOI, and jump to a record."""
+
+    DEFAULT_CSS = """
+    SearchScreen { align: center middle; }
+    SearchScreen > Vertical { width: 90%; height: 80%; border: thick $accent; padding: 0 1;
+                              background: $surface; }
+    SearchScreen OptionList { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, search: Callable[[str], list[SearchHit]]) -> None:
+        super().__init__()
+        self.search = search
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Search: words, record id, PMID or DOI (Enter)", style="bold"))
+            yield Input(id="query")
+            yield OptionList(id="hits")
+            yield Static(Text("Enter on a result: go there · Esc: cancel", style="dim"))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        hits = self.search(event.value)
+        options = self.query_one("#hits", OptionList)
+        options.clear_options()
+        for hit in hits:
+            label = Text(f"#{hit.record_id} ")
+            label.append(f"[{hit.decision or 'undecided'}] ", style="dim")
+            label.append(f"{hit.title} ({hit.year or 'n.d.'})")
+            options.add_option(Option(label, id=str(hit.record_id)))
+        if hits:
+            options.highlighted = 0
+            options.focus()
+        else:
+            self.notify("No record matches.", severity="warning")
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MessageScreen(ModalScreen[None]):
+    """A text shown until any key is pressed (help, ranking explanation)."""
+
+    DEFAULT_CSS = """
+    MessageScreen { align: center middle; }
+    MessageScreen > VerticalScroll { width: 76; height: auto; max-height: 100%;
+                                     border: thick $accent; padding: 0 1; background: $surface; }
+    """
+
+    def __init__(self, text: Text) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self.text)
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        self.dismiss(None)
