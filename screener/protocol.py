@@ -6,7 +6,8 @@ is a ``ProtocolError`` naming the file and the line (found by scanning the text,
 ``tomllib`` reports lines only for syntax errors), e.g.
 ``review.toml line 12: unknown key 'yaer_min' in [limits].``
 
-``keyword_pattern(terms)`` compiles the keyword lists for highlighting; ``reason_text`` turns a
+Keywords are compiled for highlighting and ranking by ``screener.keywords.term_pattern``;
+``reason_text`` turns a
 reason number (or text) into the stored reason text.
 """
 
@@ -327,28 +328,6 @@ def load_protocol(path: Path) -> Protocol:
 
 # ---------------------------------------------------------------------------------------------
 # Keywords and reasons.
-
-
-def keyword_pattern(terms: list[str]) -> re.Pattern[str]:
-    """One case-insensitive, word-bounded pattern for keyword terms; ``*`` = any word characters.
-
-    ``["tacrolim*", "FK 506"]`` matches "Tacrolimus", "tacrolimus-based" (the word part) and
-    "fk 506"; a space in a term matches any run of white space. With no terms the pattern
-    matches nothing.
-    """
-    pieces = []
-    for term in terms:
-        words = term.strip().split()
-        if not words:
-            continue
-        parts = [r"\w*".join(re.escape(chunk) for chunk in word.split("*")) for word in words]
-        body = r"\s+".join(parts)
-        pieces.append(rf"(?<!\w){body}(?!\w)")
-    if not pieces:
-        return re.compile(r"(?!x)x")
-    # longest first, so "heart failure" wins over "heart"
-    pieces.sort(key=len, reverse=True)
-    return re.compile("|".join(f"(?:{p})" for p in pieces), re.IGNORECASE)
 
 
 def reason_text(protocol: Protocol, stage: str, value: str | int | None) -> str | None:

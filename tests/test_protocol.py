@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 from screener.cli import app
 from screener.db import Review
 from screener.errors import ProtocolError
+from screener.keywords import term_pattern
 from screener.protocol import (
     Protocol,
-    keyword_pattern,
     load_protocol,
     parse_protocol,
     protocol_template,
@@ -129,7 +129,8 @@ def test_bad_protocol_is_one_sentence_on_the_command_line(
 
 
 def test_keyword_pattern_words_wildcards_and_case() -> None:
-    pattern = keyword_pattern(["tacrolim*", "FK 506", "review", "*mab", "C++"])
+    pattern = term_pattern(["tacrolim*", "FK 506", "review", "*mab", "C++"])
+    assert pattern is not None
     text = "Tacrolimus (FK  506) reviewed; a Review of rituximab and C++ code; tacrolim"
     assert pattern.findall(text) == [
         "Tacrolimus",
@@ -139,12 +140,17 @@ def test_keyword_pattern_words_wildcards_and_case() -> None:
         "C++",
         "tacrolim",
     ]
-    assert keyword_pattern([]).findall(text) == []
-    assert keyword_pattern(["  "]).findall(text) == []
-    assert [
-        m.group(0)
-        for m in keyword_pattern(["heart", "heart failure"]).finditer("Heart failure and heart")
-    ] == ["Heart failure", "heart"]
+    assert term_pattern([]) is None
+    assert term_pattern(["  "]) is None
+    both = term_pattern(["heart", "heart failure"])
+    assert both is not None
+    assert [m.group(0) for m in both.finditer("Heart failure and heart")] == [
+        "Heart failure",
+        "heart",
+    ]
+    chinese = term_pattern(["他克莫司", "皮肌炎"])
+    assert chinese is not None
+    assert chinese.findall("他克莫司治疗难治性皮肌炎") == ["他克莫司", "皮肌炎"]
 
 
 def test_reason_text_numbers_text_and_errors() -> None:
