@@ -1,13 +1,16 @@
 """What the four CNKI export formats share: separators, Chinese fields, one record builder.
 
-Each format module maps its own tags onto the canonical names below, then calls ``build``.
+Each format module reads its lines with ``tagged``, mapping its own tags onto the canonical
+names below for ``build``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 
 from screener import normalize
+from screener.errors import InputError
 from screener.readers import Origin
 from screener.readers.fields import (
     Raw,
@@ -17,6 +20,7 @@ from screener.readers.fields import (
     issn,
     language,
     pages,
+    to_raw,
     unique,
     values,
 )
@@ -138,3 +142,57 @@ def build(raw: Raw, mapping: dict[str, tuple[str, ...]]) -> Record:
         if match:
             record.accessions["cnki"] = match.group(1)
     return finish(record)
+
+
+def tagged(
+    lines: Iterable[str],
+    source: str,
+    field: Callable[[str], tuple[str, str] | None],
+    *,
+    start: str,
+    opener: str,
+    needs: tuple[str, str],
+    neither: str,
+    mapping: dict[str, tuple[str, ...]],
+) -> Iterator[Record]:
+    """The records of a tagged export, each built by ``build`` with ``mapping``.
+
+    ``field`` gives a tagged line's ``(tag, value)``, else None. Text before the first record
+    is an InputError naming ``opener`` ("'%0' record"); so is a record holding neither tag of
+    ``needs`` (title, author), the message saying it "has neither {neither}.".
+    """
+    for count, (fields, line) in enumerate(_groups(lines, source, field, start, opener), 1):
+        raw = to_raw((tag, join(parts)) for tag, parts in fields)
+        if needs[0] not in raw and needs[1] not in raw:
+            raise InputError(f"{source}, record {count} (line {line}) has neither {neither}.")
+        yield build(raw, mapping)
+
+
+def _groups(
+    lines: Iterable[str],
+    source: str,
+    field: Callable[[str], tuple[str, str] | None],
+    start: str,
+    opener: str,
+) -> Iterator[tuple[list[tuple[str, list[str]]], int]]:
+    """Each record's ``(tag, lines)`` fields and first line number: a ``start`` tag opens a
+    record, an untagged line continues the previous field, blank lines are skipped."""
+    fields: list[tuple[str, list[str]]] | None = None
+    first_line = 0
+    for number, line in enumerate(lines, 1):
+        text = line.rstrip("\n")
+        found = field(text)
+        if found and found[0] == start:
+            if fields:
+                yield fields, first_line
+            fields, first_line = [], number
+        if not text.strip():
+            continue
+        if fields is None:
+            raise InputError(f"{source}, line {number}: text before the first {opener}.")
+        if found:
+            fields.append((found[0], [found[1]]))
+        elif fields:
+            fields[-1][1].append(text)
+    if fields:
+        yield fields, first_line

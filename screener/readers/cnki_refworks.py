@@ -9,10 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from screener.errors import InputError
 from screener.readers import Reader
-from screener.readers.cnki import build, join, origin
-from screener.readers.fields import to_raw
+from screener.readers.cnki import origin, tagged
 from screener.record import Record
 
 TAGS = frozenset(
@@ -97,40 +95,25 @@ def sniff(head: str) -> bool:
 
 
 def parse(lines: Iterable[str], source: str) -> Iterator[Record]:
-    fields: list[tuple[str, list[str]]] | None = None
-    start = 0
-    count = 0
-    for number, line in enumerate(lines, 1):
-        text = line.rstrip("\n")
-        match = _TAG.match(text)
-        tag = (match.group(1) or match.group(3)).upper() if match else None
-        if tag not in TAGS:
-            tag = None
-        if tag == "RT":
-            if fields:
-                count += 1
-                yield _record(fields, source, count, start)
-            fields, start = [], number
-        if not text.strip():
-            continue
-        if fields is None:
-            raise InputError(f"{source}, line {number}: text before the first 'RT' record.")
-        if tag and match:
-            fields.append((tag, [match.group(2) or ""]))
-        elif fields:
-            fields[-1][1].append(text)
-    if fields:
-        count += 1
-        yield _record(fields, source, count, start)
+    return tagged(
+        lines,
+        source,
+        _field,
+        start="RT",
+        opener="'RT' record",
+        needs=("T1", "A1"),
+        neither="a title (T1) nor authors (A1)",
+        mapping=MAPPING,
+    )
 
 
-def _record(fields: list[tuple[str, list[str]]], source: str, count: int, line: int) -> Record:
-    raw = to_raw((tag, join(parts)) for tag, parts in fields)
-    if "T1" not in raw and "A1" not in raw:
-        raise InputError(
-            f"{source}, record {count} (line {line}) has neither a title (T1) nor authors (A1)."
-        )
-    return build(raw, MAPPING)
+def _field(text: str) -> tuple[str, str] | None:
+    """A known tag (upper-cased: CNKI writes ``vo``) and its value; None for other lines."""
+    match = _TAG.match(text)
+    if not match:
+        return None
+    tag = (match.group(1) or match.group(3)).upper()
+    return (tag, match.group(2) or "") if tag in TAGS else None
 
 
 READER = Reader("cnki-refworks", "CNKI RefWorks", sniff, parse, origin)

@@ -9,10 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from screener.errors import InputError
 from screener.readers import Reader
-from screener.readers.cnki import build, join, origin
-from screener.readers.fields import to_raw
+from screener.readers.cnki import origin, tagged
 from screener.record import Record
 
 _FIELD = re.compile(r"^\{([^{}]{1,40})\}:\s?(.*)$")
@@ -45,39 +43,21 @@ def sniff(head: str) -> bool:
 
 
 def parse(lines: Iterable[str], source: str) -> Iterator[Record]:
-    fields: list[tuple[str, list[str]]] | None = None
-    start = 0
-    count = 0
-    for number, line in enumerate(lines, 1):
-        text = line.rstrip("\n")
-        match = _FIELD.match(text)
-        if match and match.group(1) == "Reference Type":
-            if fields:
-                count += 1
-                yield _record(fields, source, count, start)
-            fields, start = [], number
-        if not text.strip():
-            continue
-        if fields is None:
-            raise InputError(
-                f"{source}, line {number}: text before the first '{{Reference Type}}' field."
-            )
-        if match:
-            fields.append((match.group(1), [match.group(2)]))
-        elif fields:
-            fields[-1][1].append(text)
-    if fields:
-        count += 1
-        yield _record(fields, source, count, start)
+    return tagged(
+        lines,
+        source,
+        _field,
+        start="Reference Type",
+        opener="'{Reference Type}' field",
+        needs=("Title", "Author"),
+        neither="a {Title} nor an {Author}",
+        mapping=MAPPING,
+    )
 
 
-def _record(fields: list[tuple[str, list[str]]], source: str, count: int, line: int) -> Record:
-    raw = to_raw((name, join(parts)) for name, parts in fields)
-    if "Title" not in raw and "Author" not in raw:
-        raise InputError(
-            f"{source}, record {count} (line {line}) has neither a {{Title}} nor an {{Author}}."
-        )
-    return build(raw, MAPPING)
+def _field(text: str) -> tuple[str, str] | None:
+    match = _FIELD.match(text)
+    return (match.group(1), match.group(2)) if match else None
 
 
 READER = Reader("noteexpress", "NoteExpress (CNKI/Wanfang)", sniff, parse, origin)
