@@ -9,6 +9,8 @@ from urllib.parse import unquote
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|https?://doi\.org/)", re.I)
 _DOI_SHAPE = re.compile(r"10\.\d{4,9}/\S+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+_MARKUP = re.compile(r"<[^>]+>")
+_NON_WORD = re.compile(r"[^\w\u3400-\u9fff]+")
 _HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
 
 
@@ -96,6 +98,8 @@ def year(value: str | int | None) -> int | None:
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
@@ -158,6 +162,64 @@ def title_key(value: str | None) -> str:
     if not value:
         return ""
     text = strip_accents(value).lower()
-    text = re.sub(r"<[^>]+>", " ", text)  # inline markup
-    text = re.sub(r"[^\w\u3400-\u9fff]+", " ", text)
+    text = _MARKUP.sub(" ", text)  # inline markup
+    text = _NON_WORD.sub(" ", text)
     return " ".join(text.split())
+
+
+_JOURNAL_STOP = frozenset({"of", "the", "and", "in", "for", "on", "de", "la", "le", "der", "und"})
+
+
+def journal_key(value: str | None) -> str:
+    """A comparable journal name: ``The Journal of Pathology (Lond.)`` -> ``journal pathology``.
+
+    Lower-case, accents, bracketed qualifiers, ``&`` and stop words removed.
+    """
+    if not value:
+        return ""
+    text = strip_accents(value).lower().replace("&", " ")
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)
+    tokens = re.sub(r"[^\w\u3400-\u9fff]+", " ", text).split()
+    return " ".join(t for t in tokens if t not in _JOURNAL_STOP)
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """``lipidol`` abbreviates ``lipidology``, ``natl`` abbreviates ``national``."""
+    if short[0] != full[0] or len(short) > len(full):
+        return False
+    if full.startswith(short):
+        return True
+    pos = 0
+    for char in short:
+        pos = full.find(char, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def journals_match(a: str | None, b: str | None) -> bool:
+    """Whether two journal names (full or ISO/MEDLINE abbreviation) name the same journal.
+
+    Compares :func:`journal_key` forms: equal, or every word of the shorter abbreviates the
+    word of the longer at the same place (``Curr Opin Lipidol`` ~ ``Current Opinion in
+    Lipidology``; ``Proc Natl Acad Sci U S A`` ~ ``Proceedings of the National Academy of
+    Sciences of the United States of America``). Word counts must agree after stop words.
+    """
+    return journal_keys_match(journal_key(a), journal_key(b))
+
+
+def journal_keys_match(ka: str, kb: str) -> bool:
+    """:func:`journals_match` on names already passed through :func:`journal_key`."""
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    ta, tb = ka.split(), kb.split()
+    if len(ta) != len(tb):
+        return False
+    for x, y in zip(ta, tb, strict=True):
+        short, full = (x, y) if len(x) <= len(y) else (y, x)
+        if not _abbreviates(short, full):
+            return False
+    return True

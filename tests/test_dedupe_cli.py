@@ -1,0 +1,128 @@
+"""``screener dedupe`` through the CLI, and the pair-review screen through Textual's Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from dedupe_helpers import add_record, add_search, duplicate_of, pitfall_cases
+from typer.testing import CliRunner
+
+from screener import dedupe
+from screener.cli import app
+from screener.db import Review
+from screener.tui.pairs import PairReviewApp
+
+REVIEW_CASE = next(c for c in pitfall_cases() if c["expect"] == "review")
+AUTO_CASE = next(c for c in pitfall_cases() if c["name"] == "page-abbreviation")
+
+
+def _fill(review: Review, *cases: dict[str, Any]) -> list[int]:
+    ids = []
+    for case in cases:
+        ids.append(add_record(review.db, add_search(review.db, "PubMed"), **case["a"]))
+        ids.append(add_record(review.db, add_search(review.db, "Embase", round=2), **case["b"]))
+    return ids
+
+
+def test_dedupe_command_summary(review: Review, runner: CliRunner) -> None:
+    _fill(review, AUTO_CASE, REVIEW_CASE)
+    result = runner.invoke(app, ["dedupe", "--review", str(review.path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Compared 4 new record(s) against 4: 2 candidate pair(s), 1 linked automatically, "
+        "1 sent to review.",
+        "1 duplicate group(s); 1 duplicate record(s) removed (round 1: 0, round 2: 1); "
+        "1 record(s) changed in this run.",
+        "1 pair(s) wait for review: screener dedupe --review-pairs",
+    ]
+    again = runner.invoke(app, ["dedupe", "--review", str(review.path)])
+    assert again.stdout.splitlines()[0] == (
+        "Compared 0 new record(s) against 4: 0 candidate pair(s), 0 linked automatically, "
+        "0 sent to review."
+    )
+
+
+def test_explain_link_unlink_and_errors(review: Review, runner: CliRunner) -> None:
+    a, b, c, d = _fill(review, AUTO_CASE, REVIEW_CASE)
+    where = ["--review", str(review.path)]
+    runner.invoke(app, ["dedupe", *where])
+    result = runner.invoke(app, ["dedupe", *where, "--explain", str(b)])
+    assert (
+        result.stdout.splitlines()[0]
+        == f"Record {b} is a duplicate of record {a} (group of 2: {a}, {b})."
+    )
+    result = runner.invoke(app, ["dedupe", *where, "--link", str(c), str(d), "--reviewer", "ana"])
+    assert result.stdout.strip() == f"Linked records {c} and {d}; record {c} is kept."
+    assert duplicate_of(review.db, d) == c
+    result = runner.invoke(app, ["dedupe", *where, "--unlink", str(d), "--reviewer", "ana"])
+    assert result.stdout.strip() == f"Record {d} is no longer linked to {c}."
+    assert duplicate_of(review.db, d) is None
+    result = runner.invoke(app, ["dedupe", *where, "--explain", "999"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: Record 999 does not exist in this review."
+    result = runner.invoke(app, ["dedupe", *where, "--review-pairs"])
+    assert result.stdout.strip() == "No pairs wait for review."
+
+
+def test_dedupe_outside_a_review(tmp_path: Any, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["dedupe", "--review", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {tmp_path} is not a review")
+
+
+def _run_keys(review: Review, keys: list[str]) -> PairReviewApp:
+    pair_app = PairReviewApp(review.db, "ana")
+
+    async def drive() -> None:
+        async with pair_app.run_test() as pilot:
+            top = pair_app.query_one("#top")
+            assert "Pair 1 of 1" in str(top.render())
+            for key in keys:
+                await pilot.press(key)
+            await pilot.pause()
+
+    asyncio.run(drive())
+    return pair_app
+
+
+def test_pair_screen_confirm(review: Review) -> None:
+    a, b = _fill(review, REVIEW_CASE)
+    dedupe.deduplicate(review.db)
+    pair_app = _run_keys(review, ["y"])
+    assert pair_app.decided == 1
+    assert duplicate_of(review.db, b) == a
+    row = review.db.execute("select status, reviewer from duplicate_pairs").fetchone()
+    assert row == ("confirmed", "ana")
+
+
+def test_pair_screen_reject_and_skip(review: Review) -> None:
+    _fill(review, REVIEW_CASE)
+    dedupe.deduplicate(review.db)
+    skipped = _run_keys(review, ["s"])
+    assert (skipped.decided, len(dedupe.review_queue(review.db))) == (0, 1)
+    rejected = _run_keys(review, ["n"])
+    assert rejected.decided == 1
+    assert dedupe.review_queue(review.db) == []
+    row = review.db.execute("select status, reviewer from duplicate_pairs").fetchone()
+    assert row == ("rejected", "ana")
+
+
+def test_pair_table_highlights_differences(review: Review) -> None:
+    from rich.console import Console
+
+    from screener.tui.pairs import pair_table
+
+    _fill(review, REVIEW_CASE)
+    dedupe.deduplicate(review.db)
+    [pair] = dedupe.review_queue(review.db)
+    a = {"title": "Same title", "year": 2010, "journal": "Lancet"}
+    b = {"title": "Same title.", "year": 2011, "journal": "Lancet"}
+    table = pair_table(pair, a, b)
+    console = Console(record=True, width=100)
+    console.print(table)
+    cells = {
+        str(row_cells[0]): row_cells[1].style  # type: ignore[union-attr]
+        for row_cells in zip(*(col._cells for col in table.columns), strict=True)
+    }
+    assert cells == {"Title": "", "Year": "black on yellow", "Journal": ""}
