@@ -206,8 +206,8 @@ def _update_round(review: Review, source: Path, result: DemoResult, say: Say) ->
     say(
         f"   {flow.records_identified} records, {flow.duplicates} already screened in round 1 "
         f"(linked, not screened again; {dedupe.duplicates} duplicates in the review now), "
-        f"{flow.records_screened} screened, {flow.new_studies} new studies: "
-        f"{flow.previous_studies} previous + {flow.new_studies} new = {flow.total_studies}."
+        f"{flow.records_screened} screened; studies: {flow.previous_studies} previous + "
+        f"{flow.new_studies} new = {flow.total_studies}."
     )
 
 

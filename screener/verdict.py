@@ -84,35 +84,63 @@ Row = tuple[int, int, str, str, str | None, str | None, str, str]
 # (id, record_id, reviewer, decision, reason, note, source, created_at) of one decisions row
 
 
+_COLUMNS = "id, record_id, reviewer, decision, reason, note, source, created_at"
+
+
 def _current_rows(
     db: sqlite_utils.Database, stage: str, reviewer: str | None = None
 ) -> dict[tuple[int, str], Row]:
     """(record_id, reviewer) -> the row of that reviewer's current decision (undo applied).
 
-    Keys keep the order in which each (record, reviewer) first appears in the log. Rows stay
-    plain tuples here: building a frozen dataclass per row dominated the cost on big reviews.
+    Keys keep the order in which each (record, reviewer) first appears in the log. Where a
+    reviewer never pressed undo on a record, the current row is simply the latest: SQLite finds
+    it. Only the (record, reviewer) pairs with an undo are replayed here, as a stack.
     """
-    sql = (
-        "select id, record_id, reviewer, decision, reason, note, source, created_at"
-        " from decisions where stage = ?"
-    )
-    params: list[object] = [stage]
+    where, params = "stage = ?", [stage]
     if reviewer is not None:
-        sql += " and reviewer = ?"
+        where += " and reviewer = ?"
         params.append(reviewer)
-    stacks: dict[tuple[int, str], list[Row]] = {}
-    for row in db.execute(sql + " order by id", params):
+    latest = db.execute(
+        f"with g as (select min(id) as first, max(id) as last, sum(decision = 'undo') as undos"
+        f" from decisions where {where} group by record_id, reviewer)"
+        f" select g.undos, {', '.join('d.' + c for c in _COLUMNS.split(', '))}"
+        " from g join decisions d on d.id = g.last order by g.first",
+        params,
+    ).fetchall()
+    replayed = _replay(db, where, params, {(r[2], r[3]) for r in latest if r[0]})
+    out: dict[tuple[int, str], Row] = {}
+    for undos, *row in latest:
         key = (row[1], row[2])
-        stack = stacks.get(key)
-        if row[3] == "undo":
-            if stack:
-                stack.pop()
-            elif stack is None:
-                stacks[key] = []  # the key's place in the order, as the first version had it
-        elif stack is None:
-            stacks[key] = [row]
-        else:
-            stack.append(row)
+        current = replayed.get(key) if undos else tuple(row)
+        if current is not None:
+            out[key] = current
+    return out
+
+
+def _replay(
+    db: sqlite_utils.Database, where: str, params: list[str], keys: set[tuple[int, str]]
+) -> dict[tuple[int, str], Row]:
+    """The current rows of the (record, reviewer) pairs in ``keys``, replaying their undos."""
+    if not keys:
+        return {}
+    stacks: dict[tuple[int, str], list[Row]] = {key: [] for key in keys}
+    records = sorted({record_id for record_id, _ in keys})
+    for start in range(0, len(records), 500):
+        chunk = records[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in db.execute(
+            f"select {_COLUMNS} from decisions where {where} and record_id in ({marks})"
+            " order by id",
+            [*params, *chunk],
+        ):
+            stack = stacks.get((row[1], row[2]))
+            if stack is None:
+                continue
+            if row[3] == "undo":
+                if stack:
+                    stack.pop()
+            else:
+                stack.append(row)
     return {key: stack[-1] for key, stack in stacks.items() if stack}
 
 

@@ -5,6 +5,7 @@ conflicts, consensus, automation and duplicates."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
@@ -43,6 +44,28 @@ def _final(  # the rules written plainly: the oracle for the one-pass version
         last = max(automation, key=lambda d: d.id)
         return Verdict(record_id, stage, last.decision, last.reason, AUTOMATION_SOURCE)
     return None
+
+
+def _current(db: Any, stage: str) -> dict[int, dict[str, Decision]]:
+    """Every row of the log replayed in order, a stack per (record, reviewer): the oracle for
+    ``current_decisions``."""
+    stacks: dict[tuple[int, str], list[Decision]] = {}
+    for row in db.execute(
+        "select id, record_id, reviewer, decision, reason, note, source, created_at"
+        " from decisions where stage = ? order by id",
+        [stage],
+    ):
+        stack = stacks.setdefault((row[1], row[2]), [])
+        if row[3] == "undo":
+            if stack:
+                stack.pop()
+        else:
+            stack.append(Decision(row[0], row[3], row[4], row[5], row[6], row[7]))
+    out: dict[int, dict[str, Decision]] = {}
+    for (record_id, who), stack in stacks.items():
+        if stack:
+            out.setdefault(record_id, {})[who] = stack[-1]
+    return out
 
 
 REVIEWERS = {
@@ -87,7 +110,8 @@ def test_fast_verdicts_equal_the_reference_rules(seed: int) -> None:
     for stage in ("title_abstract", "full_text"):
         eligible = set(stage_records(db, stage))
         reference = {}
-        for rid, current in current_decisions(db, stage).items():
+        assert current_decisions(db, stage) == _current(db, stage)
+        for rid, current in _current(db, stage).items():
             if rid in eligible and (verdict := _final(rid, stage, current)) is not None:
                 reference[rid] = verdict
         fast = verdicts(db, stage)
