@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from builders import add_records, new_search
 
 from screener import normalize
 from screener.record import Record
@@ -15,21 +16,7 @@ PITFALLS = Path(__file__).resolve().parent / "data" / "dedupe" / "pitfalls.json"
 
 
 def add_search(db: sqlite_utils.Database, database: str = "PubMed", round: int = 1) -> int:
-    number = db.execute("select count(*) from searches").fetchone()[0] + 1
-    return int(
-        db["searches"]
-        .insert(  # type: ignore[union-attr]
-            {
-                "database": database,
-                "round": round,
-                "file_name": f"{database}-{number}.txt",
-                "sha256": f"sha-{number}",
-                "format": "test",
-                "n_records": 0,
-            }
-        )
-        .last_pk
-    )
+    return new_search(db, database=database, round=round, format="test")
 
 
 def add_record(db: sqlite_utils.Database, search_id: int, **fields: Any) -> int:
@@ -41,8 +28,7 @@ def add_record(db: sqlite_utils.Database, search_id: int, **fields: Any) -> int:
         db.execute("select count(*) from records where search_id = ?", [search_id]).fetchone()[0]
         + 1
     )
-    row = Record(**fields).to_row() | {"search_id": search_id, "position": position}
-    return int(db["records"].insert(row).last_pk)  # type: ignore[union-attr]
+    return add_records(db, search_id, [Record(**fields)], positions=[position])[0]
 
 
 def pitfall_cases() -> list[dict[str, Any]]:

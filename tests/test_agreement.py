@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from builders import add_search
 from typer.testing import CliRunner
 
 from screener.agreement import agreement, cohen_kappa, conflicts, pairwise
@@ -12,29 +13,6 @@ from screener.record import Record
 from screener.verdict import record_decision, verdicts
 
 TA = "title_abstract"
-
-
-def add_records(review: Review, n: int) -> list[int]:
-    db = review.db
-    sid = (
-        db["searches"]
-        .insert(
-            {
-                "database": "PubMed",
-                "file_name": "x",
-                "sha256": "s",
-                "format": "medline",
-                "n_records": n,
-            }
-        )
-        .last_pk
-    )
-    for i in range(n):
-        db["records"].insert(
-            Record(title=f"Study {i + 1}", year=2000 + i).to_row()
-            | {"search_id": sid, "position": i}
-        )
-    return [r[0] for r in db.execute("select id from records order by id").fetchall()]
 
 
 # ann and bob on records 1..10 (maybe counts as include, i.e. "not excluded"):
@@ -70,7 +48,7 @@ BOB = [
 
 
 def screened(review: Review) -> list[int]:
-    ids = add_records(review, 12)
+    ids = add_search(review.db, [Record(title=f"Study {i + 1}", year=2000 + i) for i in range(12)])
     for rid, a, b in zip(ids, ANN, BOB, strict=False):
         record_decision(
             review.db, rid, TA, "ann", a, reason="Wrong population" if a == "exclude" else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from builders import add_search
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -17,29 +18,9 @@ LIMITS = Limits(
 )
 
 
-def add_records(review: Review, records: list[Record]) -> list[int]:
-    db = review.db
-    sid = (
-        db["searches"]
-        .insert(
-            {
-                "database": "PubMed",
-                "file_name": "x.txt",
-                "sha256": "s1",
-                "format": "medline",
-                "n_records": len(records),
-            }
-        )
-        .last_pk
-    )
-    for i, record in enumerate(records):
-        db["records"].insert(record.to_row() | {"search_id": sid, "position": i})
-    return [r[0] for r in db.execute("select id from records order by id").fetchall()]
-
-
 def sample(review: Review) -> list[int]:
-    return add_records(
-        review,
+    return add_search(
+        review.db,
         [
             Record(title="Old", year=1975, language="eng"),  # 1: before 1980
             Record(title="Fine", year=1990, language="eng"),  # 2: passes

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from builders import add_search
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -43,22 +44,8 @@ def records() -> list[Record]:
 def build(folder: Path, rows: list[Record], order: list[int] | None = None) -> Review:
     review = init_review(folder, title="t")
     review.protocol_path.write_text(PROTOCOL, encoding="utf-8")
-    db = review.db
-    sid = (
-        db["searches"]
-        .insert(
-            {
-                "database": "PubMed",
-                "file_name": "x",
-                "sha256": "s",
-                "format": "medline",
-                "n_records": 5,
-            }
-        )
-        .last_pk
-    )
-    for i in order or range(len(rows)):
-        db["records"].insert(rows[i].to_row() | {"search_id": sid, "position": i})
+    positions = order or range(len(rows))
+    add_search(review.db, [rows[i] for i in positions], positions=positions)
     return review
 
 

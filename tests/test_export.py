@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import add_search
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -158,15 +159,11 @@ RECORDS: list[tuple[Record, dict[str, object]]] = [
 
 def build(review: Review) -> None:
     db = review.db
-    db["searches"].insert(
-        {"database": "PubMed", "file_name": "x.txt", "sha256": "s", "format": "medline",
-         "n_records": len(RECORDS), "round": 1}
-    )  # fmt: skip
-    for position, (record, extra) in enumerate(RECORDS):
-        row = record.to_row() | {"search_id": 1, "position": position}
-        row["study_id"] = extra.get("study_id")
-        row["duplicate_of"] = extra.get("dup")
-        db["records"].insert(row)
+    ids = add_search(db, [record for record, _ in RECORDS])
+    for rid, (_, extra) in zip(ids, RECORDS, strict=True):
+        db["records"].update(
+            rid, {"study_id": extra.get("study_id"), "duplicate_of": extra.get("dup")}
+        )
     for rid in (1, 2, 3, 4, 5, 6, 9, 10):
         record_decision(db, rid, TA, "ann", "include")
     record_decision(db, 7, TA, "ann", "exclude", reason="Wrong population")
@@ -422,14 +419,9 @@ def test_ris_round_trip_keeps_pmid_of_records_with_vendor_links(
     searches = pytest.importorskip("screener.searches")
     from screener.db import init_review
 
-    db = review.db
-    db["searches"].insert(
-        {"database": "Scopus", "file_name": "x", "sha256": "s", "format": "ris",
-         "n_records": 1, "round": 1}
-    )  # fmt: skip
     link = "https://www.scopus.com/inward/record.uri?eid=2-s2.0-85000000001"
     record = Record(title="T", authors=["Smith J"], year=2000, pmid="12345", url=link)
-    db["records"].insert(record.to_row() | {"search_id": 1, "position": 0})
+    add_search(review.db, [record], database="Scopus", format="ris")
     target = tmp_path / "scopus.ris"
     with target.open("w", encoding="utf-8", newline="") as handle:
         export(review, "ris", handle)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from builders import add_search
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -24,24 +25,7 @@ RECORDS = [
 
 def build(folder: Path, order: list[int], extra: list[Record] = ()) -> Review:  # type: ignore[assignment]
     review = init_review(folder, title="t")
-    db = review.db
-    sid = (
-        db["searches"]
-        .insert(
-            {
-                "database": "PubMed",
-                "file_name": "x",
-                "sha256": "s",
-                "format": "medline",
-                "n_records": 5,
-            }
-        )
-        .last_pk
-    )
-    for pos, i in enumerate(order):
-        db["records"].insert(RECORDS[i].to_row() | {"search_id": sid, "position": pos})
-    for pos, record in enumerate(extra, start=len(order)):
-        db["records"].insert(record.to_row() | {"search_id": sid, "position": pos})
+    add_search(review.db, [RECORDS[i] for i in order] + list(extra))
     return review
 
 

@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from builders import add_search
 from test_prisma_fixture import build_review
 
 from screener.db import Review
@@ -13,6 +14,7 @@ from screener.errors import DataError, ProtocolError
 from screener.prisma import Flow, PrismaSettings, compute_flow, load_prisma_settings
 from screener.prisma_layout.classic import flow_2009
 from screener.prisma_layout.identities import check, identities_2009, identities_2020, problems
+from screener.record import Record
 from screener.verdict import record_decision
 
 
@@ -305,16 +307,7 @@ def test_meta_analysis_setting_and_nr(review: Review) -> None:
 
 def test_update_without_earlier_rounds_is_nr_unless_set(review: Review) -> None:
     db = review.db
-    search = {
-        "database": "PubMed",
-        "round": 3,
-        "file_name": "u.nbib",
-        "sha256": "u",
-        "format": "medline",
-        "n_records": 2,
-    }
-    sid = db["searches"].insert(search).last_pk
-    a, b = (db["records"].insert({"search_id": sid, "position": i}).last_pk for i in range(2))
+    a, b = add_search(db, [Record(), Record()], round=3)
     for rid, decision in ((a, "include"), (b, "exclude")):
         record_decision(db, rid, "title_abstract", "ann", decision, "Wrong population")
     record_decision(db, a, "full_text", "ann", "include")

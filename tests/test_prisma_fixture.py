@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from builders import add_search
+
 from screener.db import Review
 from screener.record import Record
 from screener.verdict import record_decision
@@ -25,25 +27,19 @@ def build_review(review: Review, *, other_methods: bool = True) -> dict[str, int
     db = review.db
     db.execute("PRAGMA synchronous=OFF")  # a test database: no fsync per decision
     searches = [s for s in spec["searches"] if other_methods or s["source_type"] not in OTHER_TYPES]
-    search_ids: dict[str, int] = {}
-    for s in searches:
-        recs = [r for r in spec["records"] if r["search"] == s["key"]]
-        row = {
-            "database": s["database"],
-            "source_type": s["source_type"],
-            "round": s["round"],
-            "file_name": f"{s['key']}.ris",
-            "sha256": s["key"],
-            "format": "ris",
-            "n_records": len(recs),
-        }
-        search_ids[s["key"]] = db["searches"].insert(row).last_pk
     ids: dict[str, int] = {}
-    records = [r for r in spec["records"] if r["search"] in search_ids]
-    for pos, r in enumerate(records):
-        row = Record(title=f"Record {r['key']}").to_row()
-        row |= {"search_id": search_ids[r["search"]], "position": pos}
-        ids[r["key"]] = db["records"].insert(row).last_pk
+    for s in searches:
+        keys = [r["key"] for r in spec["records"] if r["search"] == s["key"]]
+        new = add_search(
+            db,
+            [Record(title=f"Record {key}") for key in keys],
+            database=s["database"],
+            source_type=s["source_type"],
+            round=s["round"],
+            format="ris",
+        )
+        ids.update(zip(keys, new, strict=True))
+    records = [r for r in spec["records"] if r["key"] in ids]
     for r in records:
         links = {}
         if "duplicate_of" in r:

@@ -8,6 +8,7 @@ import random
 from typing import Any
 
 import pytest
+from builders import add_search
 
 from screener.db import connect
 from screener.record import Record
@@ -81,11 +82,7 @@ REVIEWERS = {
 def test_fast_verdicts_equal_the_reference_rules(seed: int) -> None:
     rng = random.Random(seed)
     db = connect(":memory:")
-    db["searches"].insert(
-        {"database": "X", "file_name": "x", "sha256": "s", "format": "ris", "n_records": 40}
-    )
-    for i in range(40):
-        db["records"].insert(Record(title=f"T{i}").to_row() | {"search_id": 1, "position": i})
+    add_search(db, [Record(title=f"T{i}") for i in range(40)], database="X", format="ris")
     for rid in range(2, 41):
         if rng.random() < 0.15:
             db["records"].update(rid, {"duplicate_of": rng.randrange(1, rid)})

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from builders import add_search
 from conftest import DATA
 
 from screener.db import Review, connect, init_review, open_review
@@ -25,7 +26,7 @@ def build_review(folder: Path, records: list[dict[str, object]] | None = None) -
     review = init_review(folder, title="test")
     shutil.copy(FIXTURE / "review.toml", review.protocol_path)
     rows = records or json.loads((FIXTURE / "records.json").read_text(encoding="utf-8"))
-    review.db["records"].insert_all(Record(**r).to_row() for r in rows)  # type: ignore[arg-type]
+    add_search(review.db, [Record(**r) for r in rows])  # type: ignore[arg-type]
     return review
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from builders import add_search, decide
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -18,29 +19,13 @@ TA, FT = "title_abstract", "full_text"
 def build(review: Review) -> None:
     review.protocol_path.write_text("[screening]\nreviewers = 2\n", encoding="utf-8")
     db = review.db
-    for n, database in enumerate(("PubMed", "Embase"), start=1):
-        db["searches"].insert(
-            {
-                "database": database,
-                "file_name": f"{database}.txt",
-                "sha256": f"s{n}",
-                "format": "medline",
-                "n_records": 4,
-            }
-        )
-    for i in range(8):
-        db["records"].insert(
-            Record(title=f"R{i + 1}").to_row() | {"search_id": 1 + i // 4, "position": i}
-        )
+    for first, database in ((1, "PubMed"), (5, "Embase")):
+        add_search(db, [Record(title=f"R{i}") for i in range(first, first + 4)], database=database)
     db.execute("update records set duplicate_of = 1 where id = 5")  # 7 canonical records
     ann = {1: "include", 2: "include", 3: "exclude", 4: "maybe", 7: "exclude"}
     bob = {1: "include", 2: "exclude", 3: "exclude", 4: "maybe"}
-    for rid, d in ann.items():
-        record_decision(
-            db, rid, TA, "ann", d, reason="Wrong population" if d == "exclude" else None
-        )
-    for rid, d in bob.items():
-        record_decision(db, rid, TA, "bob", d, reason="Not a study" if d == "exclude" else None)
+    decide(db, TA, "ann", ann, reason="Wrong population")
+    decide(db, TA, "bob", bob, reason="Not a study")
     record_decision(
         db,
         8,

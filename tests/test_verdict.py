@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from builders import add_search
+
 from screener.db import Review
 from screener.record import Record
 from screener.verdict import (
@@ -13,20 +15,7 @@ from screener.verdict import (
 
 
 def _records(review: Review, n: int) -> list[int]:
-    db = review.db
-    db["searches"].insert(
-        {
-            "database": "PubMed",
-            "file_name": "x",
-            "sha256": "s",
-            "format": "medline",
-            "n_records": n,
-            "round": 1,
-        }
-    )
-    for i in range(n):
-        db["records"].insert(Record(title=f"T{i}").to_row() | {"search_id": 1, "position": i})
-    return [r["id"] for r in db.query("select id from records order by id")]
+    return add_search(review.db, [Record(title=f"T{i}") for i in range(n)])
 
 
 def test_undo_pops_the_reviewers_stack(review: Review) -> None:
