@@ -15,6 +15,7 @@ line also gives the record-level sensitivity and specificity on the generated se
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import resource
@@ -83,7 +84,8 @@ class Generator:
         self.rng = random.Random(seed)
         rng = self.rng
         self.vocabulary = [_word(rng) for _ in range(60000)]
-        self.weights = [1 / (i + 1) ** 0.9 for i in range(len(self.vocabulary))]
+        weights = [1 / (i + 1) ** 0.9 for i in range(len(self.vocabulary))]
+        self.cum_weights = list(itertools.accumulate(weights))  # once, not per title
         self.surnames = [_word(rng).capitalize() for _ in range(6000)]
         self.journals = []
         for _ in range(800):
@@ -96,7 +98,7 @@ class Generator:
 
     def title(self) -> str:
         rng = self.rng
-        words = rng.choices(self.vocabulary, self.weights, k=rng.randint(6, 18))
+        words = rng.choices(self.vocabulary, cum_weights=self.cum_weights, k=rng.randint(6, 18))
         for i in range(2, len(words), rng.randint(3, 5)):
             words[i] = rng.choice(STOP)
         return " ".join(words).capitalize()
