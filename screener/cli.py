@@ -39,9 +39,8 @@ class _ScreenerGroup(TyperGroup):
             if ctx.params.get("debug"):
                 raise
             err = Console(stderr=True, highlight=False, soft_wrap=True)
-            err.print(f"Error: {exc.message}", markup=False)
-            if exc.hint:
-                err.print(exc.hint, markup=False)
+            for line in exc.lines():
+                err.print(line, markup=False)
             raise typer.Exit(1) from None
 
 

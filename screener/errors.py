@@ -14,6 +14,10 @@ class ScreenerError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def lines(self) -> list[str]:
+        """What the user reads on stderr: ``Error: <message>`` and the hint, if any."""
+        return [f"Error: {self.message}", *([self.hint] if self.hint else [])]
+
 
 class ReviewError(ScreenerError):
     """The review folder or its database is missing or unusable."""

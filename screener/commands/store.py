@@ -119,9 +119,8 @@ def register(app: typer.Typer) -> None:
                     summary = _import_one(opened, path, options, err)
                 except ScreenerError as exc:
                     failed += 1
-                    err.print(f"Error: {exc.message}", markup=False)
-                    if exc.hint:
-                        err.print(exc.hint, markup=False)
+                    for line in exc.lines():
+                        err.print(line, markup=False)
                     continue
                 console.print(summary.line(), markup=False)
                 if summary.database == UNKNOWN_DATABASE:
