@@ -36,6 +36,7 @@ from screener.render.forest import draw_forest
 from screener.render.tables import write_flow
 from screener.searches import import_file
 from screener.studies import select
+from screener.verdict import STAGE_LABELS
 
 EXAMPLE = "tacrolimus-2015"
 PRISMA_FORMATS = {
@@ -50,7 +51,6 @@ EXPORTS = {
     "extraction": "extraction-sheet.csv",
 }
 REVIEWERS = ("reviewer1", "reviewer2")
-STAGE_LABELS = {"title_abstract": "title/abstract", "full_text": "full text"}
 
 Say = Callable[[str], None]
 

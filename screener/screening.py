@@ -26,6 +26,7 @@ from screener.protocol import Protocol, load_protocol
 from screener.record import Record
 from screener.verdict import (
     AUTOMATION_SOURCE,
+    STAGE_LABELS,
     STAGES,
     Decision,
     current_decisions,
@@ -37,7 +38,6 @@ from screener.verdict import stage_records as _stage_records
 ORDERS = ("file", "random", "relevance")
 DECISION_KINDS = ("include", "exclude", "maybe")
 SEARCH_LIMIT = 50
-STAGE_LABELS = {"title_abstract": "title/abstract", "full_text": "full text"}
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import sqlite_utils
 from screener.db import now
 
 STAGES = ("title_abstract", "full_text")
+STAGE_LABELS = {"title_abstract": "title/abstract", "full_text": "full text"}  # for people
 DECISIONS = ("include", "exclude", "maybe")
 HUMAN_SOURCES = ("human", "import")
 AUTOMATION_SOURCE = "criteria"

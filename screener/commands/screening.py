@@ -16,9 +16,8 @@ from screener.decisionfile import STAGE_ALIASES, decide_from_file
 from screener.errors import ProtocolError
 from screener.merge import merge_review
 from screener.protocol import Protocol, load_protocol, reason_text
-from screener.verdict import STAGES, record_decision
+from screener.verdict import STAGE_LABELS, STAGES, record_decision
 
-STAGE_LABELS = {"title_abstract": "Title/abstract", "full_text": "Full text"}
 CHOICES = {"i": "include", "e": "exclude", "m": "maybe"}
 
 
@@ -175,7 +174,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _print_stage(console: Console, rev: Review, stage: str, found: list[Conflict]) -> None:
-    console.print(f"{STAGE_LABELS[stage]}: {_plural(len(found), 'conflict')}.")
+    console.print(f"{STAGE_LABELS[stage].capitalize()}: {_plural(len(found), 'conflict')}.")
     for pair in pairwise(rev.db, stage):
         kappa = "n/a" if pair.kappa is None else f"{pair.kappa:.3f}"
         percent = "n/a" if pair.percent is None else f"{pair.percent:.1f}%"

@@ -11,8 +11,7 @@ from rich.console import Console
 from screener.commands.options import DEFAULT_REVIEW, ReviewDir
 from screener.db import open_review
 from screener.status import review_status
-
-STAGE_LABELS = {"title_abstract": "Title/abstract", "full_text": "Full text"}
+from screener.verdict import STAGE_LABELS
 
 
 def _plural(n: int, word: str) -> str:
@@ -25,7 +24,7 @@ def _reasons(by_reason: dict[str, int]) -> str:
 
 def _print_stage(console: Console, stage: str, data: dict[str, Any], required: int) -> None:
     final = data["final"]
-    console.print(f"{STAGE_LABELS[stage]}: {_plural(data['records'], 'record')}")
+    console.print(f"{STAGE_LABELS[stage].capitalize()}: {_plural(data['records'], 'record')}")
     if stage == "full_text":
         console.print(f"  full text not retrieved: {data['not_retrieved']}")
     console.print(
