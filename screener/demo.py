@@ -36,7 +36,7 @@ from screener.render.forest import draw_forest
 from screener.render.tables import write_flow
 from screener.searches import import_file
 from screener.studies import select
-from screener.verdict import STAGE_LABELS
+from screener.verdict import STAGE_LABELS, current_decisions
 
 EXAMPLE = "tacrolimus-2015"
 PRISMA_FORMATS = {
@@ -127,13 +127,20 @@ def _first_round(review: Review, source: Path, result: DemoResult, say: Say) -> 
     say(f"5. Two reviewers' decisions replayed from decisions.csv ({decided.added} decisions):")
     for stage, label in STAGE_LABELS.items():
         agreed = agreement(review.db, stage, *REVIEWERS)
+        current = current_decisions(review.db, stage).values()
+        differ = sum(
+            1
+            for by in current
+            if all(r in by for r in REVIEWERS) and len({by[r].decision for r in REVIEWERS}) > 1
+        )
+        consensus = sum(1 for by in current if "consensus" in by)
         result.kappa[stage] = agreed.kappa
         kappa = "n/a" if agreed.kappa is None else f"{agreed.kappa:.2f}"
         percent = "n/a" if agreed.percent is None else f"{agreed.percent:.1f}%"
         say(
-            f"   {label}: {agreed.n} records screened by both, "
-            f"{agreed.n - agreed.agree} exclude/keep disagreements (resolved by consensus), "
-            f"agreement {percent}, Cohen's kappa {kappa}."
+            f"   {label}: {agreed.n} records screened by both, {differ} disagreements "
+            f"({agreed.n - agreed.agree} on exclude vs keep), {consensus} resolved by consensus; "
+            f"agreement {percent}, Cohen's kappa {kappa} (maybe counts as keep)."
         )
     studies = select(review.db, "full-text", "included")
     result.included = [entry.label for entry in studies]
