@@ -74,6 +74,17 @@ def record_text(row: Mapping[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def load_texts(db: Any, record_ids: Sequence[int]) -> list[str]:
+    """``record_text`` of each record, in the given order (for a Ranker; missing ids give "")."""
+    rows = db.execute(
+        "select id, title, title_translated, abstract, keywords from records"
+        " where duplicate_of is null"
+    ).fetchall()
+    columns = ("title", "title_translated", "abstract", "keywords")
+    texts = {row[0]: record_text(dict(zip(columns, row[1:], strict=True))) for row in rows}
+    return [texts.get(rid, "") for rid in record_ids]
+
+
 def training_labels(verdicts: Mapping[int, str]) -> dict[int, bool]:
     """``{index: verdict}`` (include/exclude/maybe; anything else is skipped) to training labels:
     include and maybe are True, exclude is False."""

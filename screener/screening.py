@@ -8,7 +8,8 @@ Blinding: a session reads only its own reviewer's decisions, plus automation (``
 exclusions, which are shown as such and left out of the queue unless asked for.
 
 Start-up stays cheap on large reviews: only record ids and this reviewer's decisions are read;
-a record's fields are read when it is shown. Texts for ranking are read by :func:`load_texts`,
+a record's fields are read when it is shown. Texts for ranking are read by
+:func:`screener.ranking.load_texts`,
 meant for a background thread with its own connection.
 """
 
@@ -18,10 +19,10 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from screener.db import Review, now
+from screener.dedupe import link as _link
+from screener.fulltext import full_text_location
 from screener.protocol import Protocol, load_protocol
 from screener.record import Record
 from screener.verdict import (
@@ -59,38 +60,6 @@ class SearchHit:
     title: str
     year: int | None
     decision: str | None  # this reviewer's current decision
-
-
-def full_text_location(review_path: Path, record: Record, record_id: int) -> dict[str, str]:
-    """Links to the full text: a PDF in ``DIR/fulltext/`` if present, DOI, PubMed, record URL."""
-    out: dict[str, str] = {}
-    folder = review_path / "fulltext"
-    stems = [s for s in (record.pmid, str(record_id)) if s]
-    if record.doi:
-        stems.append(record.doi.replace("/", "_"))
-    for stem in stems:
-        pdf = folder / f"{stem}.pdf"
-        if pdf.is_file():
-            out["pdf"] = str(pdf)
-            break
-    if record.doi:
-        out["doi"] = f"https://doi.org/{record.doi}"
-    if record.pmid:
-        out["pubmed"] = f"https://pubmed.ncbi.nlm.nih.gov/{record.pmid}/"
-    if record.url:
-        out["url"] = record.url
-    return out
-
-
-def load_texts(db: Any, record_ids: Sequence[int]) -> list[str]:
-    """Title + abstract + keywords of each record, in the given order (for ranking)."""
-    texts: dict[int, str] = {}
-    for rid, title, translated, abstract, keywords in db.execute(
-        "select id, title, title_translated, abstract, keywords from records"
-        " where duplicate_of is null"
-    ).fetchall():
-        texts[rid] = " ".join(p for p in (title, translated, abstract, keywords) if p)
-    return [texts.get(rid, "") for rid in record_ids]
 
 
 class Session:
@@ -322,7 +291,11 @@ class Session:
         old = self.decisions[rid]
         _record_decision(self.db, rid, self.stage, self.reviewer, "undo")
         self.counts[old.decision] -= 1
-        mine = current_decisions_for(self.db, rid, self.stage, self.reviewer)
+        mine = (
+            current_decisions(self.db, self.stage, self.reviewer, record_id=rid)
+            .get(rid, {})
+            .get(self.reviewer)
+        )
         if mine is None:
             del self.decisions[rid]
         else:
@@ -379,6 +352,61 @@ class Session:
             )
         return rid
 
+    def mark_duplicate(self, other_id: int) -> int:
+        """Link the current record and ``other_id`` as one work; returns the kept record's id.
+
+        The link goes through :func:`screener.dedupe.link` (a confirmed pair that every later
+        ``screener dedupe`` run honours). The kept record is chosen by the deduplication rules
+        (a record with screening decisions first), so it may be either of the two; the other
+        leaves the queue and the progress totals. ``screener dedupe --unlink ID`` undoes it.
+        """
+        rid = self.current
+        if rid is None:
+            raise IndexError("the queue is empty")
+        if other_id == rid:
+            raise ValueError("a record cannot be a duplicate of itself")
+        kept = _link(self.db, rid, other_id, self.reviewer, self.protocol.prefer_databases)
+        self._refresh_stage()
+        return kept
+
+    def _refresh_stage(self) -> None:
+        """Follow a regrouping: records that became duplicates leave the queue.
+
+        ``stage_ids`` keeps its positions (the ranker's indices); only ``stage_index`` drops
+        the records that left, so the ranker never places them again.
+        """
+        now_in = _stage_records(self.db, self.stage)
+        members = set(now_in)
+        gone = {r for r in self.stage_index if r not in members}
+        for rid in now_in:  # a record that became canonical (rare): screened at the end
+            if rid not in self.stage_index:
+                self.stage_ids.append(rid)
+                self.stage_index[rid] = len(self.stage_ids) - 1
+                self.order.append(rid)
+        if not gone:
+            self._reindex()
+            return
+        for rid in gone:
+            del self.stage_index[rid]
+            self.decisions.pop(rid, None)
+            self.automated.pop(rid, None)
+            self.not_retrieved.pop(rid, None)
+            self.pending_notes.pop(rid, None)
+        shown = self.current
+        kept_pos = self.pos
+        self.order = [r for r in self.order if r not in gone]
+        self._reindex()
+        self.counts = Counter(d.decision for d in self.decisions.values())
+        self.streak = self._streak()
+        if not self.order:
+            self.pos = 0
+        elif shown is not None and shown not in gone:
+            self.pos = self._index[shown]
+        else:
+            start = min(kept_pos, len(self.order) - 1)
+            nxt = self.next_undecided(start)
+            self.pos = nxt if nxt is not None else start
+
     # ----------------------------------------------------------------------------- ranking
     def labels(self) -> dict[int, bool]:
         """Index in ``stage_ids`` -> included?, from this reviewer's decisions (maybe = include)."""
@@ -410,19 +438,3 @@ class Session:
             f" ({p.included} included, {p.excluded} excluded, {p.maybe} maybe);"
             f" {p.total - p.done} left."
         )
-
-
-def current_decisions_for(db: Any, record_id: int, stage: str, reviewer: str) -> Decision | None:
-    """This reviewer's current decision on one record (undo applied), read from the log."""
-    stack: list[Decision] = []
-    for row in db.execute(
-        "select id, decision, reason, note, source, created_at from decisions"
-        " where record_id = ? and stage = ? and reviewer = ? order by id",
-        [record_id, stage, reviewer],
-    ).fetchall():
-        if row[1] == "undo":
-            if stack:
-                stack.pop()
-        else:
-            stack.append(Decision(*row))
-    return stack[-1] if stack else None

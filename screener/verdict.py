@@ -89,7 +89,10 @@ _COLUMNS = "id, record_id, reviewer, decision, reason, note, source, created_at"
 
 
 def _current_rows(
-    db: sqlite_utils.Database, stage: str, reviewer: str | None = None
+    db: sqlite_utils.Database,
+    stage: str,
+    reviewer: str | None = None,
+    record_id: int | None = None,
 ) -> dict[tuple[int, str], Row]:
     """(record_id, reviewer) -> the row of that reviewer's current decision (undo applied).
 
@@ -97,10 +100,14 @@ def _current_rows(
     reviewer never pressed undo on a record, the current row is simply the latest: SQLite finds
     it. Only the (record, reviewer) pairs with an undo are replayed here, as a stack.
     """
-    where, params = "stage = ?", [stage]
+    where = "stage = ?"
+    params: list[object] = [stage]
     if reviewer is not None:
         where += " and reviewer = ?"
         params.append(reviewer)
+    if record_id is not None:
+        where += " and record_id = ?"
+        params.append(record_id)
     latest = db.execute(
         f"with g as (select min(id) as first, max(id) as last, sum(decision = 'undo') as undos"
         f" from decisions where {where} group by record_id, reviewer)"
@@ -119,7 +126,7 @@ def _current_rows(
 
 
 def _replay(
-    db: sqlite_utils.Database, where: str, params: list[str], keys: set[tuple[int, str]]
+    db: sqlite_utils.Database, where: str, params: list[object], keys: set[tuple[int, str]]
 ) -> dict[tuple[int, str], Row]:
     """The current rows of the (record, reviewer) pairs in ``keys``, replaying their undos."""
     if not keys:
@@ -146,13 +153,17 @@ def _replay(
 
 
 def current_decisions(
-    db: sqlite_utils.Database, stage: str, reviewer: str | None = None
+    db: sqlite_utils.Database,
+    stage: str,
+    reviewer: str | None = None,
+    record_id: int | None = None,
 ) -> dict[int, dict[str, Decision]]:
-    """record_id -> reviewer -> current Decision (undo applied), for one stage."""
+    """record_id -> reviewer -> current Decision (undo applied), for one stage (optionally one
+    reviewer and/or one record)."""
     out: dict[int, dict[str, Decision]] = {}
-    for (record_id, who), row in _current_rows(db, stage, reviewer).items():
+    for (rid, who), row in _current_rows(db, stage, reviewer, record_id).items():
         decision = Decision(row[0], row[3], row[4], row[5], row[6], row[7])
-        out.setdefault(record_id, {})[who] = decision
+        out.setdefault(rid, {})[who] = decision
     return out
 
 

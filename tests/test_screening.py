@@ -13,9 +13,11 @@ from builders import add_search
 from conftest import DATA
 
 from screener.db import Review, connect, init_review, open_review
+from screener.dedupe import deduplicate
+from screener.fulltext import full_text_location
 from screener.keywords import KeywordRanker, keyword_spans, make_ranker
 from screener.record import Record
-from screener.screening import Session, full_text_location
+from screener.screening import Session
 from screener.verdict import current_decisions, record_decision, verdicts
 
 FIXTURE = DATA / "screening"
@@ -242,6 +244,28 @@ def test_relevance_ranking_reorders_only_what_is_ahead(rev: Review) -> None:
     assert s.order[:2] == [1, 2]
     assert s.order[2:6] == [8, 4, 3, 5]
     assert s.current == 2 and s.trained_on == 1
+
+
+def test_mark_duplicate_links_through_dedupe_and_leaves_the_queue(rev: Review) -> None:
+    s = Session(rev, "title_abstract", "ann")
+    s.decide("include")  # record 1
+    s.decide("exclude")  # record 2; record 3 is shown
+    assert s.mark_duplicate(1) == 1  # the screened record is kept
+    assert 3 not in s.order and s.current == 4
+    p = s.progress()
+    assert (p.done, p.total, p.included, p.excluded) == (2, 7, 1, 1)
+    assert [h.record_id for h in s.search("dermatomyositis")] == [4, 6, 7, 8]
+    s.jump(2)
+    assert s.mark_duplicate(5) == 2  # the current record is kept: the other one leaves
+    assert s.current == 2 and s.order == [1, 2, 4, 6, 7, 8]
+    assert s.progress().total == 6
+    with pytest.raises(ValueError):
+        s.mark_duplicate(2)
+    deduplicate(rev.db)  # a later dedupe run honours the links
+    rows = rev.db.execute("select id, duplicate_of from records where duplicate_of is not null")
+    assert rows.fetchall() == [(3, 1), (5, 2)]
+    again = Session(open_review(rev.path), "title_abstract", "ann")
+    assert again.order == [1, 2, 4, 6, 7, 8] and again.current == 4
 
 
 def test_importing_screening_does_not_import_textual() -> None:

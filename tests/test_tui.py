@@ -146,6 +146,34 @@ async def test_search_and_jump_to_change_a_decision(rev: Review) -> None:
 
 
 @sync
+async def test_d_marks_the_record_as_a_duplicate_of_a_searched_one(rev: Review) -> None:
+    app = ScreenApp(Session(rev, "title_abstract", "ann"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")  # record 1 is screened; record 2 is shown
+        await pilot.press("d", "escape")  # Esc: nothing happens
+        await pilot.press("d", "2", "enter", "enter")  # the record itself: nothing happens
+        assert app.screen is app.screen_stack[0]
+        assert app.session.current == 2 and app.session.progress().total == 8
+        await pilot.press("d")
+        assert isinstance(app.focused, Input)
+        assert "Duplicate of which record?" in str(app.screen.query(Static).first().render())
+        await pilot.press(*"cohort of 14", "enter")
+        assert app.screen.query_one(OptionList).option_count == 1
+        await pilot.press("enter")
+        assert app.screen is app.screen_stack[0]
+        assert "A review of treatments for dermatomyositis" in shown(app)  # record 3
+        assert shown(app, "#status").startswith(" 1/7 done")
+        notes = [n.message for n in app._notifications]
+        assert notes[-1] == "Record #2 marked as a duplicate of #1 (kept)."
+    db = connect(rev.path / "review.db")
+    try:
+        rows = db.execute("select id, duplicate_of from records where duplicate_of is not null")
+        assert rows.fetchall() == [(2, 1)]
+    finally:
+        db.close()
+
+
+@sync
 async def test_help_criteria_and_quit_summary(rev: Review) -> None:
     app = ScreenApp(Session(rev, "title_abstract", "ann"))
     async with app.run_test(size=SIZE) as pilot:

@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 from screener.db import DB_NAME, connect
 from screener.keywords import KeywordRanker, RankerLike, explain_terms, make_ranker
-from screener.screening import Session, load_texts
+from screener.screening import Session
 from screener.tui.render import STAGE_NAMES, criteria_text, progress_text, record_text
 from screener.tui.screens import (
     MessageScreen,
@@ -39,6 +39,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("u", "undo", "undo the last decision"),
     ("n", "note", "add a note to this record"),
     ("slash", "search", "search and jump to any record"),
+    ("d", "duplicate", "mark as a duplicate of a record found by search"),
     ("down,j", "next", "next record"),
     ("up,k", "previous", "previous record"),
     ("pagedown,space", "scroll(1)", "scroll the abstract down (pageup: up)"),
@@ -246,6 +247,26 @@ class ScreenApp(App[str]):
 
         self.push_screen(SearchScreen(self.session.search), chosen)
 
+    def action_duplicate(self) -> None:
+        s = self.session
+        current = s.current
+        if current is None or self.at_end:
+            self.notify("End of the queue: go back (k) to the record that is a duplicate.")
+            return
+
+        def chosen(other: int | None) -> None:
+            if other is None or other == current:
+                return
+            kept = s.mark_duplicate(other)
+            duplicate = other if kept == current else current
+            self.at_end = s.finished
+            self.refresh_view()
+            self.notify(f"Record #{duplicate} marked as a duplicate of #{kept} (kept).")
+
+        title = "Duplicate of which record? Search words, id, PMID or DOI (Enter)"
+        hint = f"Enter on a result: record #{current} is its duplicate · Esc: cancel"
+        self.push_screen(SearchScreen(s.search, title, hint), chosen)
+
     def action_criteria(self) -> None:
         self.query_one("#criteria").toggle_class("shown")
 
@@ -260,7 +281,8 @@ class ScreenApp(App[str]):
         text.append(
             "\nEach decision is saved as its key is pressed. Include terms: green, underlined;"
             " exclude terms: red, reversed. 'model +N': N decisions since the ranking was"
-            " last fitted. Any key closes this help.",
+            " last fitted. 'screener dedupe --unlink ID' undoes a duplicate link."
+            " Any key closes this help.",
             style="dim",
         )
         self.push_screen(MessageScreen(text))
@@ -319,6 +341,8 @@ class ScreenApp(App[str]):
         if self.texts is None:
             db = connect(s.review.path / DB_NAME)  # this thread's own connection
             try:
+                from screener.ranking import load_texts  # numpy: load in this thread
+
                 self.texts = load_texts(db, s.stage_ids)
             finally:
                 db.close()

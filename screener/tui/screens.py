@@ -93,7 +93,7 @@ class PromptScreen(ModalScreen[str | None]):
 
 
 class SearchScreen(ModalScreen[int | None]):
-    """Search by words, id, PMID or DOI, and jump to a record."""
+    """Search by words, id, PMID or DOI, and choose a record (to jump to, or to link)."""
 
     DEFAULT_CSS = """
     SearchScreen { align: center middle; }
@@ -103,16 +103,23 @@ class SearchScreen(ModalScreen[int | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, search: Callable[[str], list[SearchHit]]) -> None:
+    def __init__(
+        self,
+        search: Callable[[str], list[SearchHit]],
+        title: str = "Search: words, record id, PMID or DOI (Enter)",
+        hint: str = "Enter on a result: go there · Esc: cancel",
+    ) -> None:
         super().__init__()
         self.search = search
+        self.title_text = title
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text("Search: words, record id, PMID or DOI (Enter)", style="bold"))
+            yield Static(Text(self.title_text, style="bold"))
             yield Input(id="query")
             yield OptionList(id="hits")
-            yield Static(Text("Enter on a result: go there · Esc: cancel", style="dim"))
+            yield Static(Text(self.hint, style="dim"))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
