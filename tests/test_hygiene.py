@@ -50,7 +50,7 @@ def test_ruff_is_clean_and_configured() -> None:
     ).stdout
     assert "line-length = 100" in settings or "line_length = 100" in settings
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "screener", "tests", "bench"],
+        [sys.executable, "-m", "ruff", "check", "screener", "tests", "bench", "records"],
         capture_output=True,
         text=True,
         cwd=ROOT,

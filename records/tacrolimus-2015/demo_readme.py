@@ -6,77 +6,175 @@ import csv
 import io
 import json
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import demo_table as T
 from demo_table import Rec
 
 QUERY = {
-    "pubmed": '(tacrolimus[tiab] OR FK506[tiab] OR "Tacrolimus"[Mesh]) AND (polymyositis OR '
-              'dermatomyositis OR myositis OR "inflammatory myopathy" OR antisynthetase) AND '
-              '("1980/05/01"[dp] : "2015/04/30"[dp])',
-    "embase": "('tacrolimus'/exp OR fk506:ti,ab) AND ('polymyositis'/exp OR 'dermatomyositis'/exp "
-              "OR myositis:ti,ab OR 'inflammatory myopathy':ti,ab OR antisynthetase:ti,ab) AND "
-              "[1980-2015]/py",
-    "central": '(tacrolimus OR FK506) AND (polymyositis OR dermatomyositis OR myositis OR '
-               '"inflammatory myopathy" OR antisynthetase)',
+    "pubmed": (
+        '(tacrolimus[tiab] OR FK506[tiab] OR "Tacrolimus"[Mesh]) AND (polymyositis OR '
+        'dermatomyositis OR myositis OR "inflammatory myopathy" OR antisynthetase) AND '
+        '("1980/05/01"[dp] : "2015/04/30"[dp])'
+    ),
+    "embase": (
+        "('tacrolimus'/exp OR fk506:ti,ab) AND ('polymyositis'/exp OR 'dermatomyositis'/exp "
+        "OR myositis:ti,ab OR 'inflammatory myopathy':ti,ab OR antisynthetase:ti,ab) AND "
+        "[1980-2015]/py"
+    ),
+    "central": (
+        "(tacrolimus OR FK506) AND (polymyositis OR dermatomyositis OR myositis OR "
+        '"inflammatory myopathy" OR antisynthetase)'
+    ),
     "cnki": "SU=('他克莫司'+'FK506')*('多发性肌炎'+'皮肌炎'+'肌炎'+'炎性肌病'+'抗合成酶')",
-    "pubmed2016": '(tacrolimus[tiab] OR FK506[tiab] OR "Tacrolimus"[Mesh]) AND (polymyositis OR '
-                  'dermatomyositis OR myositis OR "inflammatory myopathy" OR antisynthetase)',
+    "pubmed2016": (
+        '(tacrolimus[tiab] OR FK506[tiab] OR "Tacrolimus"[Mesh]) AND (polymyositis OR '
+        'dermatomyositis OR myositis OR "inflammatory myopathy" OR antisynthetase)'
+    ),
 }
-FILES = {"pubmed": "pubmed.nbib", "embase": "embase.ris", "central": "central.ris",
-         "cnki": "cnki.txt", "pubmed2016": "update/pubmed-2016.nbib"}
-FORMAT = {"pubmed": "medline", "embase": "ris", "central": "ris", "cnki": "cnki-refer",
-          "pubmed2016": "medline"}
-INTERFACE = {"pubmed": "PubMed (pubmed.ncbi.nlm.nih.gov)", "embase": "Embase.com",
-             "central": "Cochrane Library (Wiley)", "cnki": "CNKI (kns.cnki.net)",
-             "pubmed2016": "PubMed (pubmed.ncbi.nlm.nih.gov)"}
-DBNAME = {"pubmed": "PubMed", "embase": "Embase", "central": "CENTRAL", "cnki": "CNKI",
-          "pubmed2016": "PubMed"}
+FILES = {
+    "pubmed": "pubmed.nbib",
+    "embase": "embase.ris",
+    "central": "central.ris",
+    "cnki": "cnki.txt",
+    "pubmed2016": "update/pubmed-2016.nbib",
+}
+FORMAT = {
+    "pubmed": "medline",
+    "embase": "ris",
+    "central": "ris",
+    "cnki": "cnki-refer",
+    "pubmed2016": "medline",
+}
+INTERFACE = {
+    "pubmed": "PubMed (pubmed.ncbi.nlm.nih.gov)",
+    "embase": "Embase.com",
+    "central": "Cochrane Library (Wiley)",
+    "cnki": "CNKI (kns.cnki.net)",
+    "pubmed2016": "PubMed (pubmed.ncbi.nlm.nih.gov)",
+}
+DBNAME = {
+    "pubmed": "PubMed",
+    "embase": "Embase",
+    "central": "CENTRAL",
+    "cnki": "CNKI",
+    "pubmed2016": "PubMed",
+}
 OUTCOMES = ["muscle_strength", "physical_function", "ck_decreased", "fvc", "dlco"]
 
 # extraction: study -> (citation, design, n, n_source, key, {outcome: (events, total, source)})
 NR = "not reported as a count in the abstract"
 EXTRACTION = [
-    ("Oddis 1999", "Oddis CV, et al. Lancet 1999;353:1762", "open case series", "8",
-     "8 patients (NIH manuscript PMC2977932)", "title:Tacrolimus in refractory polymyositis with "
-     "interstitial lung disease",
-     {"muscle_strength": ("8", "8", "all 8 patients gained strength"),
-      "physical_function": ("", "", "HAQ-DI mean 0.98 to 0.48; " + NR),
-      "ck_decreased": ("", "", "mean CK of the 6 anti-Jo-1 patients 3114 to 87; " + NR)}),
-    ("Wilkes 2005", "Wilkes MR, et al. Arthritis Rheum 2005;52(8):2439-2446", "retrospective "
-     "cohort", "13", "15 treated, 13 analysed (at least 3 months of tacrolimus)",
-     "doi:10.1002/art.21240",
-     {"muscle_strength": ("10", "13", "10 of the 13 analysed improved or kept normal strength"),
-      "ck_decreased": ("", "", "CK fell (group result); " + NR),
-      "fvc": ("", "", "FVC improved significantly (group means); " + NR),
-      "dlco": ("", "", "DLCO improved significantly (group means); " + NR)}),
-    ("Mitsui 2011", "Mitsui, et al. Acta Neurol Belg 2011;111:188", "unknown", "",
-     "no stored record of this study", "accession:L9555000003", {}),
-    ("Shimojima 2012", "Shimojima Y, et al. BMC Musculoskelet Disord 2012;13:228",
-     "retrospective chart review", "15", "15 of 32 reviewed patients received tacrolimus",
-     "pmid:23173570",
-     {"muscle_strength": ("", "", "MMT rose significantly (group means); " + NR),
-      "ck_decreased": ("", "", "CK fell significantly (group means); " + NR)}),
-    ("Matsubara 2012", "Matsubara S, et al. Clin Rheumatol 2012;31(10):1493-1498",
-     "prospective open non-randomised study", "9", "9 patients (5 DM, 4 PM)", "pmid:22886003",
-     {"muscle_strength": ("8", "9", "8 of 9 improved at 6 months (response judged on muscle "
-                          "strength, ambulation and CK); counted here as muscle strength")}),
-    ("Labirua-Iturburu 2013", "Labirua-Iturburu A, et al. Clin Exp Rheumatol 2013;31(3):436-439",
-     "retrospective cohort", "15", "15 patients on tacrolimus or cyclosporine", "pmid:23465087",
-     {"fvc": ("13", "15", "FVC rose more than 10% or stabilised in 13 of 15 (tacrolimus or "
-              "cyclosporine)")}),
-    ("Kurita 2015", "Kurita T, et al. Rheumatology (Oxford) 2015;54(1):39-44",
-     "retrospective comparative cohort", "25", "25 tacrolimus vs 24 conventional therapy",
-     "doi:10.1093/rheumatology/keu166",
-     {"muscle_strength": ("", "", "survival hazard ratios only; " + NR)}),
-    ("Yokoyama 2015", "Yokoyama Y, et al. Mod Rheumatol 2015:888-892",
-     "retrospective comparative cohort", "23", "23 tacrolimus + prednisolone vs 19 prednisolone",
-     "doi:10.3109/14397595.2015.1029239",
-     {"muscle_strength": ("", "", "remission and steroid dose only; " + NR)}),
+    (
+        "Oddis 1999",
+        "Oddis CV, et al. Lancet 1999;353:1762",
+        "open case series",
+        "8",
+        "8 patients (NIH manuscript PMC2977932)",
+        "title:Tacrolimus in refractory polymyositis with interstitial lung disease",
+        {
+            "muscle_strength": ("8", "8", "all 8 patients gained strength"),
+            "physical_function": ("", "", "HAQ-DI mean 0.98 to 0.48; " + NR),
+            "ck_decreased": ("", "", "mean CK of the 6 anti-Jo-1 patients 3114 to 87; " + NR),
+        },
+    ),
+    (
+        "Wilkes 2005",
+        "Wilkes MR, et al. Arthritis Rheum 2005;52(8):2439-2446",
+        "retrospective cohort",
+        "13",
+        "15 treated, 13 analysed (at least 3 months of tacrolimus)",
+        "doi:10.1002/art.21240",
+        {
+            "muscle_strength": (
+                "10",
+                "13",
+                "10 of the 13 analysed improved or kept normal strength",
+            ),
+            "ck_decreased": ("", "", "CK fell (group result); " + NR),
+            "fvc": ("", "", "FVC improved significantly (group means); " + NR),
+            "dlco": ("", "", "DLCO improved significantly (group means); " + NR),
+        },
+    ),
+    (
+        "Mitsui 2011",
+        "Mitsui, et al. Acta Neurol Belg 2011;111:188",
+        "unknown",
+        "",
+        "no stored record of this study",
+        "accession:L9555000003",
+        {},
+    ),
+    (
+        "Shimojima 2012",
+        "Shimojima Y, et al. BMC Musculoskelet Disord 2012;13:228",
+        "retrospective chart review",
+        "15",
+        "15 of 32 reviewed patients received tacrolimus",
+        "pmid:23173570",
+        {
+            "muscle_strength": ("", "", "MMT rose significantly (group means); " + NR),
+            "ck_decreased": ("", "", "CK fell significantly (group means); " + NR),
+        },
+    ),
+    (
+        "Matsubara 2012",
+        "Matsubara S, et al. Clin Rheumatol 2012;31(10):1493-1498",
+        "prospective open non-randomised study",
+        "9",
+        "9 patients (5 DM, 4 PM)",
+        "pmid:22886003",
+        {
+            "muscle_strength": (
+                "8",
+                "9",
+                "8 of 9 improved at 6 months (response judged on muscle "
+                "strength, ambulation and CK); counted here as muscle strength",
+            )
+        },
+    ),
+    (
+        "Labirua-Iturburu 2013",
+        "Labirua-Iturburu A, et al. Clin Exp Rheumatol 2013;31(3):436-439",
+        "retrospective cohort",
+        "15",
+        "15 patients on tacrolimus or cyclosporine",
+        "pmid:23465087",
+        {
+            "fvc": (
+                "13",
+                "15",
+                "FVC rose more than 10% or stabilised in 13 of 15 (tacrolimus or cyclosporine)",
+            )
+        },
+    ),
+    (
+        "Kurita 2015",
+        "Kurita T, et al. Rheumatology (Oxford) 2015;54(1):39-44",
+        "retrospective comparative cohort",
+        "25",
+        "25 tacrolimus vs 24 conventional therapy",
+        "doi:10.1093/rheumatology/keu166",
+        {"muscle_strength": ("", "", "survival hazard ratios only; " + NR)},
+    ),
+    (
+        "Yokoyama 2015",
+        "Yokoyama Y, et al. Mod Rheumatol 2015:888-892",
+        "retrospective comparative cohort",
+        "23",
+        "23 tacrolimus + prednisolone vs 19 prednisolone",
+        "doi:10.3109/14397595.2015.1029239",
+        {"muscle_strength": ("", "", "remission and steroid dose only; " + NR)},
+    ),
 ]
-PAPER_TOTALS = {"muscle_strength": "42/45 (93.3%)", "physical_function": "11/17 (64.7%)",
-                "ck_decreased": "68/68 (100%)", "fvc": "25/28 (89.3%)", "dlco": "13/16 (81.3%)"}
+PAPER_TOTALS = {
+    "muscle_strength": "42/45 (93.3%)",
+    "physical_function": "11/17 (64.7%)",
+    "ck_decreased": "68/68 (100%)",
+    "fvc": "25/28 (89.3%)",
+    "dlco": "13/16 (81.3%)",
+}
 
 
 def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
@@ -93,7 +191,7 @@ def toml_list(items: list[str], indent: str = "    ") -> str:
 
 
 def review_toml() -> str:
-    return f'''# review.toml of the worked example: Ge Y, Zhou H, Shi J, Ye B, Peng Q, Lu X, Wang G.
+    return f"""# review.toml of the worked example: Ge Y, Zhou H, Shi J, Ye B, Peng Q, Lu X, Wang G.
 # The efficacy of tacrolimus in patients with refractory dermatomyositis/polymyositis: a
 # systematic review. Clin Rheumatol 2015;34(12):2097-2103. doi:10.1007/s10067-015-3065-0
 #
@@ -156,15 +254,34 @@ names = ["muscle_strength", "physical_function", "ck_decreased", "fvc", "dlco"]
 
 [dedupe]
 prefer_databases = ["PubMed", "Embase", "CENTRAL", "CNKI"]
-'''
+"""  # noqa: E501 (TOML lines are written as they should read)
 
 
-def flow(records: list[Rec], round_: int) -> dict[str, object]:
+@dataclass
+class Flow:
+    """The numbers of one round's flow, as the reconstruction expects them."""
+
+    per_db: dict[str, int]
+    identified: int
+    unique: int
+    duplicates: int
+    limits: Counter[str]
+    screened: int
+    ta_excluded: int
+    sought: int
+    not_retrieved: int
+    assessed: int
+    ft_excluded: Counter[str]
+    included: list[str]
+
+
+def flow(records: list[Rec], round_: int) -> Flow:
     """The flow this reconstruction expects (computed from the table, not from the tool)."""
     rs = [r for r in records if r.round == round_]
     if round_ == 1:
-        per_db = {db: sum(1 for r in rs if db in r.dbs) for db in ("pubmed", "embase", "central",
-                                                                    "cnki")}
+        per_db = {
+            db: sum(1 for r in rs if db in r.dbs) for db in ("pubmed", "embase", "central", "cnki")
+        }
     else:
         per_db = {"pubmed2016": len(rs) + len(T.UPDATE_REPEATS)}
     identified = sum(per_db.values())
@@ -177,14 +294,26 @@ def flow(records: list[Rec], round_: int) -> dict[str, object]:
     not_retrieved = [r for r in sought if r.not_retrieved]
     assessed = [r for r in sought if not r.not_retrieved]
     final_ft = {r.key: (r.ft[2] if len(r.ft) == 3 else r.ft[0]) for r in assessed}
-    ft_excl = Counter(T.FT_REASONS[int(final_ft[r.key][1:]) - 1] for r in assessed
-                      if final_ft[r.key].startswith("e"))
+    ft_excl = Counter(
+        T.FT_REASONS[int(final_ft[r.key][1:]) - 1]
+        for r in assessed
+        if final_ft[r.key].startswith("e")
+    )
     included = [r for r in assessed if final_ft[r.key] == "i"]
-    return {"per_db": per_db, "identified": identified, "unique": unique,
-            "duplicates": identified - unique, "limits": limits,
-            "screened": len(screened), "ta_excluded": len(screened) - len(ta_in),
-            "sought": len(sought), "not_retrieved": len(not_retrieved), "assessed": len(assessed),
-            "ft_excluded": ft_excl, "included": [r.key for r in included]}
+    return Flow(
+        per_db=per_db,
+        identified=identified,
+        unique=unique,
+        duplicates=identified - unique,
+        limits=limits,
+        screened=len(screened),
+        ta_excluded=len(screened) - len(ta_in),
+        sought=len(sought),
+        not_retrieved=len(not_retrieved),
+        assessed=len(assessed),
+        ft_excluded=ft_excl,
+        included=[r.key for r in included],
+    )
 
 
 def decisions_text(rec: Rec) -> str:
@@ -203,8 +332,11 @@ def decisions_text(rec: Rec) -> str:
 
 
 def record_table(records: list[Rec]) -> str:
-    lines = ["| key | title (shortened) | decision key | origin | source | exported by | "
-             "decisions (r1/r2/consensus) |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| key | title (shortened) | decision key | origin | source | exported by | "
+        "decisions (r1/r2/consensus) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in records:
         origin = "real" if r.origin == "real" else "constructed"
         source = f"bibliography.csv `{r.bib}`" if r.bib else "—"
@@ -214,27 +346,34 @@ def record_table(records: list[Rec]) -> str:
             key = key[:67] + "..."
         title = r.title or r.title_zh or "(no title)"
         title = (title[:47] + "...") if len(title) > 50 else title
-        lines.append(f"| {r.key} | {title.replace('|', '/')} | `{key}` | {origin} | {source} | "
-                     f"{dbs} | {decisions_text(r)} |")
+        lines.append(
+            f"| {r.key} | {title.replace('|', '/')} | `{key}` | {origin} | {source} | "
+            f"{dbs} | {decisions_text(r)} |"
+        )
     return "\n".join(lines)
 
 
-T_LABEL = {"pubmed": "PubMed", "embase": "Embase", "central": "CENTRAL", "cnki": "CNKI",
-           "pubmed2016": "PubMed 2016"}
+T_LABEL = {
+    "pubmed": "PubMed",
+    "embase": "Embase",
+    "central": "CENTRAL",
+    "cnki": "CNKI",
+    "pubmed2016": "PubMed 2016",
+}
 
 
 def expected(records: list[Rec], positions: dict[str, list[tuple[str, int]]]) -> dict[str, object]:
     """expected.json: the flow and duplicate groups this reconstruction is built to give."""
     out: dict[str, object] = {
         "note": "Numbers the reconstruction is built to give; only identified (107), included "
-                "(8) and patients (134) are known from Ge 2015. Positions are 1-based record "
-                "positions in each file.",
+        "(8) and patients (134) are known from Ge 2015. Positions are 1-based record "
+        "positions in each file.",
         "known_from_paper": {"identified": 107, "included_studies": 8, "patients": 134},
     }
     for round_ in (1, 2):
         f = flow(records, round_)
-        lim: Counter[str] = f["limits"]  # type: ignore[assignment]
-        ft: Counter[str] = f["ft_excluded"]  # type: ignore[assignment]
+        lim = f.limits
+        ft = f.ft_excluded
         rs = [r for r in records if r.round == round_]
         upd = "update/pubmed-2016.nbib"
         groups = []
@@ -245,16 +384,23 @@ def expected(records: list[Rec], positions: dict[str, list[tuple[str, int]]]) ->
             if len(chosen) > 1:
                 groups.append([{"file": n, "position": p} for n, p in chosen])
         out[f"round{round_}"] = {
-            "identified": f["identified"],
-            "per_database": {DBNAME[k]: v for k, v in f["per_db"].items()},  # type: ignore[attr-defined]
-            "duplicates_removed": f["duplicates"], "unique": f["unique"],
-            "automation_excluded": sum(lim.values()), "by_limit": dict(lim),
-            "screened": f["screened"], "screened_excluded": f["ta_excluded"],
-            "sought": f["sought"], "not_retrieved": f["not_retrieved"],
-            "assessed": f["assessed"], "full_text_excluded": sum(ft.values()),
-            "full_text_reasons": dict(ft), "included": f["included"],
-            "limited": {k: [r.key for r in rs if r.limit == k] for k in ("year", "language",
-                                                                          "type")},
+            "identified": f.identified,
+            "per_database": {DBNAME[k]: v for k, v in f.per_db.items()},
+            "duplicates_removed": f.duplicates,
+            "unique": f.unique,
+            "automation_excluded": sum(lim.values()),
+            "by_limit": dict(lim),
+            "screened": f.screened,
+            "screened_excluded": f.ta_excluded,
+            "sought": f.sought,
+            "not_retrieved": f.not_retrieved,
+            "assessed": f.assessed,
+            "full_text_excluded": sum(ft.values()),
+            "full_text_reasons": dict(ft),
+            "included": f.included,
+            "limited": {
+                k: [r.key for r in rs if r.limit == k] for k in ("year", "language", "type")
+            },
             "duplicate_groups": groups,
         }
     return out
@@ -263,26 +409,44 @@ def expected(records: list[Rec], positions: dict[str, list[tuple[str, int]]]) ->
 def write(here: Path, records: list[Rec], positions: dict[str, list[tuple[str, int]]]) -> None:
     (here / "expected.json").write_text(
         json.dumps(expected(records, positions), ensure_ascii=False, indent=1) + "\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (here / "review.toml").write_text(review_toml(), encoding="utf-8")
     rows = []
     for db in ("pubmed", "embase", "central", "cnki", "pubmed2016"):
         f = flow(records, 2 if db == "pubmed2016" else 1)
-        count = f["per_db"][db]  # type: ignore[index]
-        rows.append({"file": FILES[db], "database": DBNAME[db], "interface": INTERFACE[db],
-                     "searched_on": T.UPDATE_DATE if db == "pubmed2016" else T.SEARCH_DATE,
-                     "round": "2" if db == "pubmed2016" else "1", "format": FORMAT[db],
-                     "records": str(count), "query": QUERY[db]})
-    write_csv(here / "searches.csv", ["file", "database", "interface", "searched_on", "round",
-                                      "format", "records", "query"], rows)
+        count = f.per_db[db]
+        rows.append(
+            {
+                "file": FILES[db],
+                "database": DBNAME[db],
+                "interface": INTERFACE[db],
+                "searched_on": T.UPDATE_DATE if db == "pubmed2016" else T.SEARCH_DATE,
+                "round": "2" if db == "pubmed2016" else "1",
+                "format": FORMAT[db],
+                "records": str(count),
+                "query": QUERY[db],
+            }
+        )
+    write_csv(
+        here / "searches.csv",
+        ["file", "database", "interface", "searched_on", "round", "format", "records", "query"],
+        rows,
+    )
     header = ["study", "citation", "design", "n"]
     for o in OUTCOMES:
         header += [f"{o}_events", f"{o}_total"]
     header += [f"{o}_source" for o in OUTCOMES] + ["n_source", "record_key"]
     ext_rows = []
     for study, citation, design, n, n_source, key, cells in EXTRACTION:
-        row = {"study": study, "citation": citation, "design": design, "n": n,
-               "n_source": n_source, "record_key": key}
+        row = {
+            "study": study,
+            "citation": citation,
+            "design": design,
+            "n": n,
+            "n_source": n_source,
+            "record_key": key,
+        }
         for o in OUTCOMES:
             events, total, source = cells.get(o, ("", "", ""))
             row[f"{o}_events"], row[f"{o}_total"] = events, total
@@ -296,23 +460,33 @@ def readme(records: list[Rec]) -> str:
     f1 = flow(records, 1)
     f2 = flow(records, 2)
     r1 = [r for r in records if r.round == 1]
-    per_db = f1["per_db"]
-    lim: Counter[str] = f1["limits"]  # type: ignore[assignment]
+    per_db = f1.per_db
+    lim = f1.limits
     dup_groups = [r for r in r1 if len(r.dbs) > 1]
     n_real = sum(1 for r in r1 if r.origin == "real")
     n_con = len(r1) - n_real
-    ft_excl: Counter[str] = f1["ft_excluded"]  # type: ignore[assignment]
+    ft_excl = f1.ft_excluded
     by_kind = {k: [r.key for r in r1 if r.limit == k] for k in ("year", "language", "type")}
     nr = [r for r in r1 if r.not_retrieved]
     ext = "\n".join(
         f"| {o} | {PAPER_TOTALS[o]} | "
-        + (", ".join(f"{s[0]} {c[o][0]}/{c[o][1]}" for s in EXTRACTION for c in [s[6]]
-                     if o in c and c[o][1]) or "none")
-        + " |" for o in OUTCOMES)
+        + (
+            ", ".join(
+                f"{s[0]} {c[o][0]}/{c[o][1]}"
+                for s in EXTRACTION
+                for c in [s[6]]
+                if o in c and c[o][1]
+            )
+            or "none"
+        )
+        + " |"
+        for o in OUTCOMES
+    )
     dup_lines = "\n".join(
         f"| {r.key} | {', '.join(T_LABEL[d] for d in r.dbs)} | {len(r.dbs) - 1} | "
         f"{'PMID ' + r.pmid if r.pmid else ('DOI ' + r.doi if r.doi else 'title')} |"
-        for r in dup_groups)
+        for r in dup_groups
+    )
     ft_lines = "\n".join(f"| {reason} | {n} |" for reason, n in ft_excl.items())
     text = f"""# The worked example: Ge et al. 2015, reconstructed
 
@@ -343,15 +517,16 @@ Every number below that is not in the first five rows is the reconstruction's.
 
 | file | what |
 |---|---|
-| `pubmed.nbib` | PubMed, MEDLINE format ("Send to: Citation manager"), {per_db['pubmed']} records |
-| `embase.ris` | Embase.com RIS (UTF-8 with BOM, `T1 A1 Y1 N2 JF JO U2 C5 DB M3 KW`), {per_db['embase']} records |
-| `central.ris` | Cochrane Library CENTRAL RIS (`Record #n of N` headers, `TY  -  JOUR` separators, `AN CN-`, `C3 PUBMED n,EMBASE n`, U+2010 in page ranges), {per_db['central']} records |
-| `cnki.txt` | CNKI EndNote/Refer export (`%0 Journal Article` ... `%W CNKI`; UTF-8, no BOM; CRLF inside records, LF after `%W`, two blank lines between records, as CNKI writes them), {per_db['cnki']} records |
+| `pubmed.nbib` | PubMed, MEDLINE format ("Send to: Citation manager"), {per_db["pubmed"]} records |
+| `embase.ris` | Embase.com RIS (UTF-8 with BOM, `T1 A1 Y1 N2 JF JO U2 C5 DB M3 KW`), {per_db["embase"]} records |
+| `central.ris` | Cochrane Library CENTRAL RIS (`Record #n of N` headers, `TY  -  JOUR` separators, `AN CN-`, `C3 PUBMED n,EMBASE n`, U+2010 in page ranges), {per_db["central"]} records |
+| `cnki.txt` | CNKI EndNote/Refer export (`%0 Journal Article` ... `%W CNKI`; UTF-8, no BOM; CRLF inside records, LF after `%W`, two blank lines between records, as CNKI writes them), {per_db["cnki"]} records |
 | `searches.csv` | one row per export: database, interface, date searched, round, format, record count, query |
 | `review.toml` | the protocol (layout of screener/protocol.py) |
 | `decisions.csv` | both reviewers' decisions and the consensus rows, round 1 |
 | `retrieval.csv` | full texts not retrieved, with the reason (same layout as decisions.csv, decision `not_retrieved`, for `screener decide`) |
 | `extraction.csv` | the 8 included studies: only numbers their own abstracts report |
+| `paper-totals.csv` | the paper's printed pooled totals (42/45, 11/17, 68/68, 25/28, 13/16) in one row, so the demo shows they give the printed percentages and exact CIs |
 | `update/pubmed-2016.nbib`, `update/decisions.csv` | the update round (PubMed rerun a year later) |
 | `expected.json` | the flow numbers of both rounds and every duplicate group as (file, 1-based position), for tests of the demo |
 | `make_data.py`, `demo_table.py`, `demo_writers.py`, `demo_readme.py` | the recipe that wrote all of the above (reads `../shared/seed-review/bibliography.csv`) |
@@ -398,7 +573,7 @@ studies, congress abstracts, a trial protocol) and are plainly marked:
 
 ### Deviations from a real export, on purpose
 
-- **PubMed holds only records whose PMID is known** ({per_db['pubmed']}). The real PubMed search
+- **PubMed holds only records whose PMID is known** ({per_db["pubmed"]}). The real PubMed search
   would also have returned Oddis 1999, Wilkes 2005, Kurita 2015, Yokoyama 2015 and others, but a
   MEDLINE record cannot be written without its PMID and none is invented; these papers appear
   through Embase (with `DB - Medline` and no `C5`). Embase is therefore larger than it would be.
@@ -417,18 +592,18 @@ studies, congress abstracts, a trial protocol) and are plainly marked:
 
 | database | file | records |
 |---|---|---|
-| PubMed | pubmed.nbib | {per_db['pubmed']} |
-| Embase | embase.ris | {per_db['embase']} |
-| CENTRAL | central.ris | {per_db['central']} |
-| CNKI | cnki.txt | {per_db['cnki']} |
-| **total identified** | | **{f1['identified']}** |
+| PubMed | pubmed.nbib | {per_db["pubmed"]} |
+| Embase | embase.ris | {per_db["embase"]} |
+| CENTRAL | central.ris | {per_db["central"]} |
+| CNKI | cnki.txt | {per_db["cnki"]} |
+| **total identified** | | **{f1.identified}** |
 
 The two cross-script pairs (T043, T044) share DOI, year, volume, issue and pages but no title
 word: a deduplicator that insists on title agreement leaves them apart, and then `decisions.csv`
 keys them by a DOI that names two records.
 
 By construction {len(dup_groups)} papers are exported by more than one database, giving
-**{f1['duplicates']} duplicate records**; deduplication should leave **{f1['unique']} unique
+**{f1.duplicates} duplicate records**; deduplication should leave **{f1.unique} unique
 records**. Each duplicate group, with the identifier the copies share:
 
 | key | exported by | duplicates | shared id |
@@ -451,15 +626,15 @@ editorial in the same issue.
 
 ## Automatic limits (`screener criteria`)
 
-Applied to the {f1['unique']} unique records before screening; they exclude
+Applied to the {f1.unique} unique records before screening; they exclude
 **{sum(lim.values())}** records, which get no human decision:
 
-- years outside 1980-2015 ({len(by_kind['year'])}): {', '.join(by_kind['year'])} (Embase in-press records dated
+- years outside 1980-2015 ({len(by_kind["year"])}): {", ".join(by_kind["year"])} (Embase in-press records dated
   2016, a CNKI online-first record dated 2016);
-- language not English or Chinese ({len(by_kind['language'])}): {', '.join(by_kind['language'])}
+- language not English or Chinese ({len(by_kind["language"])}): {", ".join(by_kind["language"])}
   (Japanese, Portuguese, Spanish, Japanese);
 - publication type Editorial / Conference Abstract / Conference proceeding
-  ({len(by_kind['type'])}): {', '.join(by_kind['type'])}.
+  ({len(by_kind["type"])}): {", ".join(by_kind["type"])}.
 
 Records with no year (T013, T014, T030) pass the year limit and are screened by hand. Embase names
 languages in full (`LA - Japanese`), MEDLINE in codes (`LA - jpn`): the limit must compare both.
@@ -485,16 +660,16 @@ Expected flow of round 1 (PRISMA 2020 wording; every number but 107 and 8 is the
 
 | box | n |
 |---|---|
-| Records identified from databases | {f1['identified']} (PubMed {per_db['pubmed']}, Embase {per_db['embase']}, CENTRAL {per_db['central']}, CNKI {per_db['cnki']}) |
-| Duplicate records removed | {f1['duplicates']} |
-| Records marked as ineligible by automation tools | {sum(lim.values())} (year {lim['year']}, language {lim['language']}, publication type {lim['type']}) |
-| Records screened | {f1['screened']} |
-| Records excluded | {f1['ta_excluded']} |
-| Reports sought for retrieval | {f1['sought']} |
-| Reports not retrieved | {f1['not_retrieved']} |
-| Reports assessed for eligibility | {f1['assessed']} |
+| Records identified from databases | {f1.identified} (PubMed {per_db["pubmed"]}, Embase {per_db["embase"]}, CENTRAL {per_db["central"]}, CNKI {per_db["cnki"]}) |
+| Duplicate records removed | {f1.duplicates} |
+| Records marked as ineligible by automation tools | {sum(lim.values())} (year {lim["year"]}, language {lim["language"]}, publication type {lim["type"]}) |
+| Records screened | {f1.screened} |
+| Records excluded | {f1.ta_excluded} |
+| Reports sought for retrieval | {f1.sought} |
+| Reports not retrieved | {f1.not_retrieved} |
+| Reports assessed for eligibility | {f1.assessed} |
 | Reports excluded | {sum(ft_excl.values())} |
-| Studies included in review | {len(f1['included'])} ({', '.join(f1['included'])}) |
+| Studies included in review | {len(f1.included)} ({", ".join(f1.included)}) |
 
 Full-text exclusions by reason:
 
@@ -503,12 +678,12 @@ Full-text exclusions by reason:
 {ft_lines}
 
 In the PRISMA 2009 layout (as `screener prisma --template 2009` draws it): records identified
-{f1['identified']}; records after duplicates removed {f1['unique']}; records screened {f1['unique']};
-records excluded {f1['ta_excluded'] + sum(lim.values())} ({sum(lim.values())} of them by the limits);
-full-text articles assessed {f1['sought']}; excluded with reasons
-{sum(ft_excl.values()) + f1['not_retrieved']} (the {f1['not_retrieved']} not retrieved counted as
+{f1.identified}; records after duplicates removed {f1.unique}; records screened {f1.unique};
+records excluded {f1.ta_excluded + sum(lim.values())} ({sum(lim.values())} of them by the limits);
+full-text articles assessed {f1.sought}; excluded with reasons
+{sum(ft_excl.values()) + f1.not_retrieved} (the {f1.not_retrieved} not retrieved counted as
 "Full text not retrieved"); studies included in qualitative and in quantitative synthesis
-{len(f1['included'])}.
+{len(f1.included)}.
 
 Disagreements (resolved by `consensus` rows): at title/abstract T003, T008, T020, T045, T046,
 T055, T059, T065, T066, T075; at full text T006, T007, T068. T011 is `maybe` for both reviewers
@@ -518,12 +693,12 @@ cyclosporine: one reviewer excludes each, and consensus includes them because Ge
 
 ### Not retrieved (`retrieval.csv`)
 
-{chr(10).join(f'- {r.key} (`{r.decision_key}`): {r.not_retrieved}.' for r in nr)}
+{chr(10).join(f"- {r.key} (`{r.decision_key}`): {r.not_retrieved}." for r in nr)}
 
 ## Extraction (`extraction.csv`)
 
 Columns: `study, citation, design, n`, then `<outcome>_events, <outcome>_total` for each outcome of
-review.toml ({', '.join(OUTCOMES)}), then `<outcome>_source` (where the number comes from, or why a
+review.toml ({", ".join(OUTCOMES)}), then `<outcome>_source` (where the number comes from, or why a
 cell is empty), `n_source` and `record_key` (the decision key). A cell holds a number only when the
 study's own abstract reports that count (seed-facts.md section 2); everything else is empty.
 `n` is the number of tacrolimus-treated (or analysed) patients in the study's abstract; Ge's own
@@ -538,15 +713,15 @@ demo's own; the paper's printed totals are known and differ:
 
 ## Update round (`update/`)
 
-`update/pubmed-2016.nbib` is the PubMed search rerun on {T.UPDATE_DATE} (round 2): {f2['identified']}
+`update/pubmed-2016.nbib` is the PubMed search rerun on {T.UPDATE_DATE} (round 2): {f2.identified}
 records, of which {len(T.UPDATE_REPEATS)} are round-1 papers with the same PMIDs
-({', '.join(T.UPDATE_REPEATS)}: they must link to the round-1 records and not be screened again)
-and {f2['unique']} are new (constructed, 2015 Jul-Dec, no PMID: T086-T088). `update/decisions.csv`
-decides the new ones. Expected round-2 numbers: records identified {f2['identified']}; duplicates
-of earlier records {len(T.UPDATE_REPEATS)}; new records screened {f2['screened']}; excluded
-{f2['ta_excluded']}; full texts assessed {f2['assessed']}; **new studies included
-{len(f2['included'])}** ({', '.join(f2['included'])}). Studies included in the previous version
-8, new studies {len(f2['included'])}, **total {8 + len(f2['included'])}**. T086 is constructed, so
+({", ".join(T.UPDATE_REPEATS)}: they must link to the round-1 records and not be screened again)
+and {f2.unique} are new (constructed, 2015 Jul-Dec, no PMID: T086-T088). `update/decisions.csv`
+decides the new ones. Expected round-2 numbers: records identified {f2.identified}; duplicates
+of earlier records {len(T.UPDATE_REPEATS)}; new records screened {f2.screened}; excluded
+{f2.ta_excluded}; full texts assessed {f2.assessed}; **new studies included
+{len(f2.included)}** ({", ".join(f2.included)}). Studies included in the previous version
+8, new studies {len(f2.included)}, **total {8 + len(f2.included)}**. T086 is constructed, so
 extraction.csv (the 8 real studies) does not include it; pooling stays on the 8.
 The update records are dated 2015, so `year_max = 2015` does not exclude them.
 
@@ -563,6 +738,5 @@ Decisions: `i` include, `m` maybe, `eN` exclude with reason N of that stage (rev
 order reviewer1 / reviewer2 / consensus.
 
 {record_table(records)}
-"""
+"""  # noqa: E501 (Markdown table rows and paragraphs as they should read)
     return text
-

@@ -146,7 +146,9 @@ def _authors(value: str) -> list[str]:
 LANG = {"English": "eng", "Japanese": "jpn", "Spanish": "spa", "Portuguese": "por"}
 
 
-def real(bib: dict[str, dict[str, str]], key: str, bkey: str, dbs: tuple[str, ...], **kw: object) -> Rec:
+def real(
+    bib: dict[str, dict[str, str]], key: str, bkey: str, dbs: tuple[str, ...], **kw: object
+) -> Rec:
     """A real record: facts from bibliography.csv, the rest from ``kw``."""
     row = bib[bkey]
     lang = row["language"].split(" ")[0] if row["language"] else ""
@@ -172,6 +174,7 @@ def real(bib: dict[str, dict[str, str]], key: str, bkey: str, dbs: tuple[str, ..
     return rec
 
 
+# fmt: off
 def build_records(bib: dict[str, dict[str, str]]) -> list[Rec]:
     P, E, C, K = "pubmed", "embase", "central", "cnki"
     R: list[Rec] = []
@@ -185,22 +188,22 @@ def build_records(bib: dict[str, dict[str, str]]) -> list[Rec]:
              "co-authors, PMID, DOI, issue and last page unknown, so absent; a research letter, "
              "so no abstract"))
     add(real(bib, "T002", "wilkes2005", (E,), authors=["Wilkes MR"], m3="Article",
-             abstract="Within a cohort of 536 patients with idiopathic inflammatory myopathy, 98 had "
-             "anti-aminoacyl-tRNA synthetase antibodies. Fifteen of them with interstitial lung "
-             "disease were treated with tacrolimus between 1992 and 2003; 13 who received it for at "
-             "least 3 months were analysed (12 anti-Jo-1, 1 anti-PL-12). Mean tacrolimus exposure "
-             "was 51.2 months. FVC, FEV1 and DLCO improved significantly, CK fell, 10 patients "
-             "improved or kept normal strength, and the steroid dose fell significantly.",
+             abstract="Within a cohort of 536 patients with idiopathic inflammatory myopathy, 98 "
+             "had anti-aminoacyl-tRNA synthetase antibodies. Fifteen of them with interstitial "
+             "lung disease were treated with tacrolimus between 1992 and 2003; 13 who received it "
+             "for at least 3 months were analysed (12 anti-Jo-1, 1 anti-PL-12). Mean tacrolimus "
+             "exposure was 51.2 months. FVC, FEV1 and DLCO improved significantly, CK fell, 10 "
+             "patients improved or kept normal strength, and the steroid dose fell significantly.",
              terms=["tacrolimus", "antisynthetase syndrome", "interstitial lung disease",
                     "lung function", "human", "article"],
              ta=("i", "i"), ft=("i", "i"),
-             source_note="first author 'Wilkes MR' per seed-facts (5 authors, others not rendered); "
-             "PMID unknown"))
+             source_note="first author 'Wilkes MR' per seed-facts (5 authors, others not "
+             "rendered); PMID unknown"))
     add(real(bib, "T003", "mitsui2011", (E,), title=None,
              ta=("m", "i", "i"), ft=("i", "i"),
-             source_note="citation only (brief): surname, journal, year, volume, first page; title, "
-             "authors' initials, type, abstract, PMID and DOI unknown, so the record has no title; "
-             "the candidate title in seed-facts is unconfirmed and not used"))
+             source_note="citation only (brief): surname, journal, year, volume, first page; "
+             "title, authors' initials, type, abstract, PMID and DOI unknown, so the record has no "
+             "title; the candidate title in seed-facts is unconfirmed and not used"))
     add(real(bib, "T004", "shimojima2012", (P, E), day="22", month="Nov", pmcid="PMC3565925",
              title_embase="Coadministration of tacrolimus with corticosteroid accelerates recovery "
              "in refractory patients with polymyositis/dermatomyositis: a retrospective study",
@@ -208,9 +211,9 @@ def build_records(bib: dict[str, dict[str, str]]) -> list[Rec]:
              abstract="The records of 32 patients with polymyositis or dermatomyositis were "
              "reviewed; 15 (9 PM, 6 DM) received tacrolimus added to prednisolone, because the "
              "steroid could not be tapered (12) or because of a relapse with steroid complications "
-             "(3). Manual muscle testing scores rose and CK fell significantly within 1 to 3 months, "
-             "and the prednisolone dose was reduced. No serious tacrolimus-related adverse event "
-             "occurred.",
+             "(3). Manual muscle testing scores rose and CK fell significantly within 1 to 3 "
+             "months, and the prednisolone dose was reduced. No serious tacrolimus-related adverse "
+             "event occurred.",
              terms=["tacrolimus", "prednisolone", "polymyositis", "dermatomyositis",
                     "retrospective study", "human", "article"],
              ta=("i", "i"), ft=("i", "i"),
@@ -232,21 +235,22 @@ def build_records(bib: dict[str, dict[str, str]]) -> list[Rec]:
              abstract="Of 179 patients with myositis, 60 had antisynthetase antibodies. Fifteen "
              "with antisynthetase-associated interstitial lung disease received tacrolimus or "
              "cyclosporine between 1980 and 2011 (11 refractory, 4 first-line; 8 DM, 4 PM, 3 lung "
-             "disease alone). The calcineurin inhibitor was given for a mean of 19 months. FVC rose "
-             "by more than 10% or remained stable in 13 of the 15 patients, including all 4 treated "
-             "first-line.",
-             terms=["tacrolimus", "cyclosporine", "calcineurin inhibitor", "antisynthetase syndrome",
-                    "interstitial lung disease", "forced vital capacity", "human", "article"],
+             "disease alone). The calcineurin inhibitor was given for a mean of 19 months. FVC "
+             "rose by more than 10% or remained stable in 13 of the 15 patients, including all 4 "
+             "treated first-line.",
+             terms=["tacrolimus", "cyclosporine", "calcineurin inhibitor",
+                    "antisynthetase syndrome", "interstitial lung disease", "forced vital capacity",
+                    "human", "article"],
              ta=("i", "i"), ft=("i", "e2", "i"),
              source_note="6 authors, only the first two known ('et al.' kept out of the author "
              "list); DOI unknown"))
     add(real(bib, "T007", "kurita2015", (E,), authors=["Kurita T"], m3="Article",
              abstract="A retrospective study of 49 previously untreated patients with PM/DM-"
              "associated interstitial lung disease at one hospital (January 2000 to July 2013): 25 "
-             "received tacrolimus with conventional therapy and 24 conventional therapy alone. After "
-             "inverse probability of treatment weighting, tacrolimus went with longer event-free "
-             "survival (HR 0.32, 95% CI 0.14-0.75) and disease-free survival (HR 0.25, 95% CI "
-             "0.10-0.66).",
+             "received tacrolimus with conventional therapy and 24 conventional therapy alone. "
+             "After inverse probability of treatment weighting, tacrolimus went with longer "
+             "event-free survival (HR 0.32, 95% CI 0.14-0.75) and disease-free survival (HR 0.25, "
+             "95% CI 0.10-0.66).",
              terms=["tacrolimus", "polymyositis", "dermatomyositis", "interstitial lung disease",
                     "survival", "retrospective study", "human", "article"],
              ta=("i", "i"), ft=("i", "e1", "i"),
@@ -262,8 +266,8 @@ def build_records(bib: dict[str, dict[str, str]]) -> list[Rec]:
              terms=["tacrolimus", "prednisolone", "dermatomyositis", "polymyositis",
                     "corticosteroid sparing", "human", "article"],
              ta=("i", "e1", "i"), ft=("i", "i"),
-             source_note="only the first author's surname known (initial Y per seed-facts 'Yokoyama "
-             "Y, et al.'); volume, issue and PMID unknown"))
+             source_note="only the first author's surname known (initial Y per seed-facts "
+             "'Yokoyama Y, et al.'); volume, issue and PMID unknown"))
     # ------------------------------------------------------------------ other real records
     add(real(bib, "T009", "shimojima2004", (P, E), pt=["Case Reports", "Journal Article"],
              m3="Article",
@@ -347,8 +351,8 @@ def build_records(bib: dict[str, dict[str, str]]) -> list[Rec]:
              source_note="congress abstract of the series reported in T010: not a duplicate"))
     add(real(bib, "T020", "rigby2014", (P, E), pt=["Case Reports"], m3="Article",
              abstract="Four consecutive patients with the anti-synthetase syndrome and significant "
-             "interstitial lung disease received tacrolimus between 2009 and 2013 and were followed "
-             "for a mean of 3 years.",
+             "interstitial lung disease received tacrolimus between 2009 and 2013 and were "
+             "followed for a mean of 3 years.",
              terms=["tacrolimus", "antisynthetase syndrome", "respiratory failure",
                     "interstitial lung disease", "case report", "human"],
              ta=("i", "e4", "e4")))
@@ -406,7 +410,8 @@ def build_records(bib: dict[str, dict[str, str]]) -> list[Rec]:
              ta=("e2", "e2"), source_note="surnames only"))
     add(real(bib, "T030", "saitama_review_pmid17214587", (P,), pt=["Journal Article", "Review"],
              abstract="A review of the treatment of PM/DM-associated interstitial lung disease; "
-             "cyclosporine A (or tacrolimus) with cyclophosphamide is advised for fulminant disease.",
+             "cyclosporine A (or tacrolimus) with cyclophosphamide is advised for fulminant "
+             "disease.",
              terms=["polymyositis", "dermatomyositis", "interstitial lung disease", "review"],
              ta=("e3", "e3"),
              source_note="journal, authors and year not seen, so absent (the record has only PMID, "
@@ -423,8 +428,8 @@ def build_records(bib: dict[str, dict[str, str]]) -> list[Rec]:
              terms=["polymyositis", "dermatomyositis", "lung disease", "review"],
              ta=("e3", "e3")))
     add(real(bib, "T033", "choy2002", (E,), m3="Review",
-             abstract="A narrative review of the immunosuppressive treatment of dermatomyositis and "
-             "polymyositis, including refractory disease.",
+             abstract="A narrative review of the immunosuppressive treatment of dermatomyositis "
+             "and polymyositis, including refractory disease.",
              terms=["dermatomyositis", "polymyositis", "immunosuppressive treatment", "review"],
              ta=("e3", "e3"), source_note="pages not seen (printed ambiguously), so absent"))
     add(real(bib, "T034", "callen2006", (E,), m3="Review",
@@ -444,31 +449,84 @@ def build_records(bib: dict[str, dict[str, str]]) -> list[Rec]:
              ta=("e3", "e3")))
     R.extend(constructed_records(P, E, C, K))
     return R
+# fmt: on
 
 
-def con(key: str, dbs: tuple[str, ...], title: str, authors: list[str], journal: str, year: int,
-        volume: str | None, issue: str | None, pages: str | None, doi: bool, abstract: str | None,
-        terms: list[str], **kw: object) -> Rec:
+def con(
+    key: str,
+    dbs: tuple[str, ...],
+    title: str,
+    authors: list[str],
+    journal: str,
+    year: int,
+    volume: str | None,
+    issue: str | None,
+    pages: str | None,
+    doi: bool,
+    abstract: str | None,
+    terms: list[str],
+    **kw: object,
+) -> Rec:
     """A constructed English-language record in one of the constructed journals."""
     full, abbrev = J[journal]
-    rec = Rec(key=key, origin="constructed", dbs=dbs, title=title, authors=authors,
-              journal=full, journal_abbrev=abbrev, year=year, volume=volume, issue=issue,
-              pages=pages, doi=cdoi(key) if doi else None, language="eng", abstract=abstract,
-              terms=terms, m3="Article")
+    rec = Rec(
+        key=key,
+        origin="constructed",
+        dbs=dbs,
+        title=title,
+        authors=authors,
+        journal=full,
+        journal_abbrev=abbrev,
+        year=year,
+        volume=volume,
+        issue=issue,
+        pages=pages,
+        doi=cdoi(key) if doi else None,
+        language="eng",
+        abstract=abstract,
+        terms=terms,
+        m3="Article",
+    )
     for name, value in kw.items():
         setattr(rec, name, value)
     return rec
 
 
-def zh(key: str, dbs: tuple[str, ...], title_zh: str, authors_zh: list[str], journal: str,
-       year: int, volume: str | None, issue: str, pages: str, abstract_zh: str,
-       terms_zh: list[str], doi: bool = False, **kw: object) -> Rec:
+def zh(
+    key: str,
+    dbs: tuple[str, ...],
+    title_zh: str,
+    authors_zh: list[str],
+    journal: str,
+    year: int,
+    volume: str | None,
+    issue: str,
+    pages: str,
+    abstract_zh: str,
+    terms_zh: list[str],
+    doi: bool = False,
+    **kw: object,
+) -> Rec:
     """A constructed Chinese-language record (CNKI; some also indexed by Embase in English)."""
     name_zh, name_en = JZ[journal]
-    rec = Rec(key=key, origin="constructed", dbs=dbs, title_zh=title_zh, authors_zh=authors_zh,
-              journal_zh=name_zh, journal=name_en, year=year, volume=volume, issue=issue,
-              pages=pages, doi=cdoi(key) if doi else None, language="chi",
-              abstract_zh=abstract_zh, terms_zh=terms_zh, m3="Article")
+    rec = Rec(
+        key=key,
+        origin="constructed",
+        dbs=dbs,
+        title_zh=title_zh,
+        authors_zh=authors_zh,
+        journal_zh=name_zh,
+        journal=name_en,
+        year=year,
+        volume=volume,
+        issue=issue,
+        pages=pages,
+        doi=cdoi(key) if doi else None,
+        language="chi",
+        abstract_zh=abstract_zh,
+        terms_zh=terms_zh,
+        m3="Article",
+    )
     for name, value in kw.items():
         setattr(rec, name, value)
     return rec
@@ -477,10 +535,31 @@ def zh(key: str, dbs: tuple[str, ...], title_zh: str, authors_zh: list[str], jou
 # Constructed author names: surnames made from muscle-protein names (obviously not real people);
 # Chinese names: the placeholder surnames 示/例/演 ("show/example/demonstrate") with the
 # cyclic placeholders 甲乙丙丁戊己 as given names.
-A = ["Actinov KL", "Myosinski P", "Troponides A", "Titinova E", "Desminet R", "Nebulini G",
-     "Dystrophou M", "Sarcoglyk T", "Calponi F", "Perimysio D", "Endomysio S", "Fasciculi H"]
-PINYIN = {"示": "Shi", "例": "Li", "演": "Yan", "甲": "J", "乙": "Y", "丙": "B", "丁": "D",
-          "戊": "W", "己": "J"}
+A = [
+    "Actinov KL",
+    "Myosinski P",
+    "Troponides A",
+    "Titinova E",
+    "Desminet R",
+    "Nebulini G",
+    "Dystrophou M",
+    "Sarcoglyk T",
+    "Calponi F",
+    "Perimysio D",
+    "Endomysio S",
+    "Fasciculi H",
+]
+PINYIN = {
+    "示": "Shi",
+    "例": "Li",
+    "演": "Yan",
+    "甲": "J",
+    "乙": "Y",
+    "丙": "B",
+    "丁": "D",
+    "戊": "W",
+    "己": "J",
+}
 
 
 def pinyin(name: str) -> str:
@@ -488,6 +567,7 @@ def pinyin(name: str) -> str:
     return f"{PINYIN[name[0]]} {PINYIN[name[1]]}"
 
 
+# fmt: off
 def constructed_records(P: str, E: str, C: str, K: str) -> list[Rec]:
     R: list[Rec] = []
     add = R.append
@@ -496,16 +576,17 @@ def constructed_records(P: str, E: str, C: str, K: str) -> list[Rec]:
             "disease in polymyositis and dermatomyositis: protocol for a randomised controlled "
             "trial", [A[0], A[1], A[2], A[3]], "prot", 2014, "3", "2", "45-52", True,
             "This protocol describes a planned multicentre, open-label randomised trial of oral "
-            "tacrolimus against monthly intravenous cyclophosphamide, both with glucocorticoids, in "
-            "adults with polymyositis or dermatomyositis and interstitial lung disease. The primary "
-            "outcome is the change in FVC at 12 months; DLCO, muscle strength, CK and adverse "
-            "events are secondary outcomes. Recruitment had not started when it was written.",
+            "tacrolimus against monthly intravenous cyclophosphamide, both with glucocorticoids, "
+            "in adults with polymyositis or dermatomyositis and interstitial lung disease. The "
+            "primary outcome is the change in FVC at 12 months; DLCO, muscle strength, CK and "
+            "adverse events are secondary outcomes. Recruitment had not started when it was "
+            "written.",
             ["tacrolimus", "cyclophosphamide", "polymyositis", "dermatomyositis",
              "interstitial lung disease", "randomized controlled trial (topic)", "study protocol"],
             ta=("i", "i"), ft=("e5", "e5")))
-    add(con("T038", (E, C), "Tacrolimus versus mycophenolate mofetil for induction therapy of lupus "
-            "nephritis: a randomised controlled trial", [A[4], A[5], A[6]], "neph", 2012, "8", "1",
-            "12-19", True,
+    add(con("T038", (E, C), "Tacrolimus versus mycophenolate mofetil for induction therapy of "
+            "lupus nephritis: a randomised controlled trial", [A[4], A[5], A[6]], "neph", 2012,
+            "8", "1", "12-19", True,
             "Sixty adults with biopsy-proven lupus nephritis were randomised to tacrolimus or "
             "mycophenolate mofetil, each with glucocorticoids, for 6 months. Complete renal "
             "remission rates were similar. Patients with overlap myositis were not eligible.",
@@ -528,16 +609,16 @@ def constructed_records(P: str, E: str, C: str, K: str) -> list[Rec]:
             ["tacrolimus", "myasthenia gravis", "placebo", "randomized controlled trial"],
             ta=("e1", "e1")))
     # ---------------------------------------------------------- CENTRAL only
-    add(con("T041", (C,), "Tacrolimus 0.1% ointment versus vehicle for cutaneous dermatomyositis: a "
-            "randomised, double-blind, within-patient trial", [A[11], A[2]], "derm", 2010, "5", "4",
-            "210-216", True,
+    add(con("T041", (C,), "Tacrolimus 0.1% ointment versus vehicle for cutaneous dermatomyositis: "
+            "a randomised, double-blind, within-patient trial", [A[11], A[2]], "derm", 2010,
+            "5", "4", "210-216", True,
             "Twelve adults with cutaneous dermatomyositis applied tacrolimus 0.1% ointment to one "
             "side of the body and vehicle to the other for 12 weeks. Skin scores did not differ "
             "significantly between sides.",
             ["tacrolimus", "dermatomyositis", "ointment", "randomized controlled trial"],
             ta=("e2", "e2")))
-    add(con("T042", (C,), "Conversion from cyclosporine to tacrolimus and muscle symptoms in kidney "
-            "transplant recipients: a randomised trial", [A[3], A[6]], "tx", 2008, "4", "2",
+    add(con("T042", (C,), "Conversion from cyclosporine to tacrolimus and muscle symptoms in "
+            "kidney transplant recipients: a randomised trial", [A[3], A[6]], "tx", 2008, "4", "2",
             "77-83", False,
             "Stable kidney transplant recipients were randomised to continue cyclosporine or to "
             "switch to tacrolimus; myalgia, weakness and CK were recorded for 12 months.",
@@ -545,7 +626,8 @@ def constructed_records(P: str, E: str, C: str, K: str) -> list[Rec]:
              "randomized controlled trial"],
             ta=("e1", "e1")))
     # ---------------------------------------------------------- CNKI + Embase (linked by DOI)
-    add(zh("T043", (E, K), "他克莫司联合环磷酰胺治疗抗MDA5抗体阳性皮肌炎合并快速进展性间质性肺病12例",
+    add(zh("T043", (E, K),
+           "他克莫司联合环磷酰胺治疗抗MDA5抗体阳性皮肌炎合并快速进展性间质性肺病12例",
            ["示甲", "例乙", "演丙"], "myo", 2014, "9", "04", "211-215",
            "目的：观察他克莫司联合环磷酰胺治疗抗MDA5抗体阳性皮肌炎合并快速进展性间质性肺病的疗效。"
            "方法：回顾分析12例患者的临床资料，所有患者在糖皮质激素基础上同时加用他克莫司和静脉环磷酰胺。"
@@ -579,8 +661,9 @@ def constructed_records(P: str, E: str, C: str, K: str) -> list[Rec]:
             [A[4], A[5]], "prov", 2003, "41", "6", "233-236", False, None,
             ["tacrolimus", "polymyositis", "human", "article"],
             ta=("m", "i", "i"),
-            not_retrieved="full text not obtainable: the journal is not held by the library and has "
-            "no electronic version, and two requests to the corresponding author went unanswered"))
+            not_retrieved="full text not obtainable: the journal is not held by the library and "
+            "has no electronic version, and two requests to the corresponding author went "
+            "unanswered"))
     add(con("T046", (E,), "Whole-blood trough concentrations of tacrolimus in patients with "
             "idiopathic inflammatory myopathy", [A[9], A[1], A[7]], "imm", 2010, "7", "3",
             "141-147", True,
@@ -635,8 +718,8 @@ def constructed_records(P: str, E: str, C: str, K: str) -> list[Rec]:
             "myotubes, a possible concern for muscle repair in inflammatory myopathy.",
             ["tacrolimus", "myoblast", "cell differentiation", "in vitro study"],
             ta=("e5", "e5")))
-    add(con("T054", (E,), "Tacrolimus for dermatomyositis with rapidly progressive interstitial lung "
-            "disease: a case report", [A[11], A[6]], "case", 2009, "3", "2", "55-58", True,
+    add(con("T054", (E,), "Tacrolimus for dermatomyositis with rapidly progressive interstitial "
+            "lung disease: a case report", [A[11], A[6]], "case", 2009, "3", "2", "55-58", True,
             "A woman with dermatomyositis and rapidly progressive interstitial lung disease "
             "improved after tacrolimus was added to high-dose glucocorticoids.",
             ["tacrolimus", "dermatomyositis", "interstitial lung disease", "case report"],
@@ -727,80 +810,84 @@ def constructed_records(P: str, E: str, C: str, K: str) -> list[Rec]:
             ta=("e3", "e3")))
     # ---------------------------------------------------------- CNKI only
     cnki = [
-        ("T068", "他克莫司治疗结缔组织病相关间质性肺病的疗效观察", ["例丁", "示己"], "rheum", 2013, "8",
-         "05", "301-305",
+        ("T068", "他克莫司治疗结缔组织病相关间质性肺病的疗效观察", ["例丁", "示己"],
+         "rheum", 2013, "8", "05", "301-305",
          "目的：观察他克莫司治疗结缔组织病相关间质性肺病的疗效和安全性。方法：30例结缔组织病相关间质性肺病患者"
          "（类风湿关节炎10例、系统性硬化症8例、多发性肌炎/皮肌炎7例、其他5例）在糖皮质激素基础上加用他克莫司，"
          "观察12个月。结果：总体肺功能稳定或改善者占70%。结论：他克莫司可能有效，但各病种结果未分别报告。",
          ["他克莫司", "结缔组织病", "间质性肺病", "肺功能"], ("i", "i"), ("e1", "i", "e1"), None),
-        ("T069", "他克莫司治疗狼疮性肾炎的疗效与安全性分析", ["演甲", "例丙"], "renal", 2013, None, "03",
-         "150-154",
+        ("T069", "他克莫司治疗狼疮性肾炎的疗效与安全性分析", ["演甲", "例丙"],
+         "renal", 2013, None, "03", "150-154",
          "分析40例狼疮性肾炎患者应用他克莫司诱导治疗的疗效及不良反应，部分患者合并肌痛和肌酸激酶升高。",
          ["他克莫司", "狼疮性肾炎", "诱导治疗"], ("e1", "e1"), (), None),
-        ("T070", "他克莫司治疗全身型重症肌无力的临床研究", ["示乙", "演丁"], "neuro", 2012, "7", "02",
-         "88-91",
+        ("T070", "他克莫司治疗全身型重症肌无力的临床研究", ["示乙", "演丁"],
+         "neuro", 2012, "7", "02", "88-91",
          "观察他克莫司治疗全身型重症肌无力的疗效，合并多发性肌炎者除外。结果显示加用他克莫司后激素用量减少。",
          ["他克莫司", "重症肌无力", "糖皮质激素"], ("e1", "e1"), (), None),
-        ("T071", "多发性肌炎/皮肌炎的治疗研究进展", ["例甲"], "rheum", 2012, "7", "06", "372-375",
+        ("T071", "多发性肌炎/皮肌炎的治疗研究进展", ["例甲"],
+         "rheum", 2012, "7", "06", "372-375",
          "综述多发性肌炎/皮肌炎的治疗进展，包括糖皮质激素、甲氨蝶呤、硫唑嘌呤、钙调磷酸酶抑制剂及生物制剂。",
          ["多发性肌炎", "皮肌炎", "治疗", "综述"], ("e3", "e3"), (), None),
-        ("T072", "难治性多发性肌炎/皮肌炎的治疗研究进展", ["例甲", "示丙"], "myo", 2014, "9", "02",
-         "101-104",
+        ("T072", "难治性多发性肌炎/皮肌炎的治疗研究进展", ["例甲", "示丙"],
+         "myo", 2014, "9", "02", "101-104",
          "综述难治性多发性肌炎/皮肌炎的定义及二线治疗药物，包括他克莫司、环孢素A、利妥昔单抗和静脉免疫球蛋白。",
          ["难治性", "多发性肌炎", "皮肌炎", "他克莫司", "综述"], ("e3", "e3"), (), None),
-        ("T073", "钙调磷酸酶抑制剂在特发性炎性肌病中的应用", ["演乙"], "pharm", 2013, None, "04",
-         "245-248",
+        ("T073", "钙调磷酸酶抑制剂在特发性炎性肌病中的应用", ["演乙"],
+         "pharm", 2013, None, "04", "245-248",
          "介绍环孢素A和他克莫司的作用机制、药代动力学特点及其在特发性炎性肌病治疗中的应用现状。",
          ["钙调磷酸酶抑制剂", "他克莫司", "环孢素A", "特发性炎性肌病"], ("e3", "e3"), (), None),
-        ("T074", "他克莫司软膏治疗皮肌炎皮肤损害的疗效观察", ["示丁", "例戊"], "derm", 2010, "5", "01",
-         "33-35",
+        ("T074", "他克莫司软膏治疗皮肌炎皮肤损害的疗效观察", ["示丁", "例戊"],
+         "derm", 2010, "5", "01", "33-35",
          "16例皮肌炎患者皮肤损害外用0.1%他克莫司软膏8周，观察皮损评分变化及局部不良反应。",
          ["他克莫司软膏", "皮肌炎", "皮肤损害"], ("e2", "e2"), (), None),
-        ("T075", "皮肌炎合并间质性肺病患者的临床特点及预后分析", ["演戊", "示甲"], "lung", 2014, "6",
-         "03", "160-164",
+        ("T075", "皮肌炎合并间质性肺病患者的临床特点及预后分析", ["演戊", "示甲"],
+         "lung", 2014, "6", "03", "160-164",
          "回顾分析58例皮肌炎合并间质性肺病患者的临床特点、治疗方案（糖皮质激素联合环磷酰胺、环孢素A或他克莫司等）"
          "及预后，探讨影响预后的因素。",
          ["皮肌炎", "间质性肺病", "预后"], ("e2", "m", "e2"), (), None),
-        ("T076", "他克莫司治疗儿童皮肌炎1例", ["例己"], "myo", 2011, "6", "03", "190-191",
+        ("T076", "他克莫司治疗儿童皮肌炎1例", ["例己"],
+         "myo", 2011, "6", "03", "190-191",
          "报道1例激素依赖的儿童皮肌炎患儿加用他克莫司后病情缓解、激素顺利减量。",
          ["他克莫司", "幼年皮肌炎", "病例报告"], ("e4", "e4"), (), None),
-        ("T077", "他克莫司治疗抗合成酶综合征合并间质性肺病2例并文献复习", ["示乙", "例丁"], "lung", 2014,
-         "6", "05", "280-283",
+        ("T077", "他克莫司治疗抗合成酶综合征合并间质性肺病2例并文献复习", ["示乙", "例丁"],
+         "lung", 2014, "6", "05", "280-283",
          "报道2例抗Jo-1抗体阳性抗合成酶综合征合并间质性肺病患者应用他克莫司治疗的经过，并复习相关文献。",
          ["他克莫司", "抗合成酶综合征", "间质性肺病", "病例报告"], ("e4", "e4"), (), None),
-        ("T078", "环孢素A治疗难治性多发性肌炎/皮肌炎的临床观察", ["演丙", "例乙"], "rheum", 2009, "4",
-         "02", "95-98",
+        ("T078", "环孢素A治疗难治性多发性肌炎/皮肌炎的临床观察", ["演丙", "例乙"],
+         "rheum", 2009, "4", "02", "95-98",
          "20例难治性多发性肌炎/皮肌炎患者加用环孢素A治疗6个月，观察肌力、肌酸激酶及激素用量的变化。",
          ["环孢素A", "难治性", "多发性肌炎", "皮肌炎"], ("e2", "e2"), (), None),
-        ("T079", "吗替麦考酚酯治疗皮肌炎相关间质性肺病的疗效分析", ["示戊", "演己"], "lung", 2013, "5",
-         "04", "210-213",
+        ("T079", "吗替麦考酚酯治疗皮肌炎相关间质性肺病的疗效分析", ["示戊", "演己"],
+         "lung", 2013, "5", "04", "210-213",
          "分析15例皮肌炎相关间质性肺病患者应用吗替麦考酚酯的疗效，部分患者曾使用他克莫司无效。",
          ["吗替麦考酚酯", "皮肌炎", "间质性肺病"], ("e2", "e2"), (), None),
-        ("T080", "他克莫司对实验性自身免疫性肌炎小鼠Th17细胞的影响", ["例丙", "示丁"], "exp", 2014,
-         "3", "01", "15-19",
+        ("T080", "他克莫司对实验性自身免疫性肌炎小鼠Th17细胞的影响", ["例丙", "示丁"],
+         "exp", 2014, "3", "01", "15-19",
          "建立实验性自身免疫性肌炎小鼠模型，观察他克莫司对肌肉炎症及Th17细胞比例的影响。",
          ["他克莫司", "实验性自身免疫性肌炎", "Th17细胞", "小鼠"], ("e5", "e5"), (), None),
-        ("T081", "他克莫司血药浓度监测在风湿免疫病中的应用", ["演甲"], "pharm", 2015, None, "01",
-         "12-15",
+        ("T081", "他克莫司血药浓度监测在风湿免疫病中的应用", ["演甲"],
+         "pharm", 2015, None, "01", "12-15",
          "综述他克莫司血药浓度监测的方法及其在系统性红斑狼疮、炎性肌病等风湿免疫病中的意义。",
          ["他克莫司", "血药浓度", "风湿免疫病", "综述"], ("e3", "e3"), (), None),
-        ("T082", "他克莫司治疗难治性类风湿关节炎的临床观察", ["示丙", "例甲"], "rheum", 2012, "7", "03",
-         "170-173",
+        ("T082", "他克莫司治疗难治性类风湿关节炎的临床观察", ["示丙", "例甲"],
+         "rheum", 2012, "7", "03", "170-173",
          "观察32例难治性类风湿关节炎患者加用他克莫司的疗效，并与文献中多发性肌炎/皮肌炎的应用经验比较。",
          ["他克莫司", "类风湿关节炎", "难治性"], ("e1", "e1"), (), None),
-        ("T083", "他克莫司治疗皮肌炎合并间质性肺病的回顾性分析", ["例戊", "演乙"], "lung", 2016, "8",
-         "01", "20-24",
+        ("T083", "他克莫司治疗皮肌炎合并间质性肺病的回顾性分析", ["例戊", "演乙"],
+         "lung", 2016, "8", "01", "20-24",
          "网络首发。回顾分析皮肌炎合并间质性肺病患者应用他克莫司的疗效及安全性。",
          ["他克莫司", "皮肌炎", "间质性肺病"], (), (), "year"),
-        ("T084", "特发性炎性肌病的免疫抑制治疗", ["演丁"], "myo", 2011, "6", "01", "5-8",
+        ("T084", "特发性炎性肌病的免疫抑制治疗", ["演丁"],
+         "myo", 2011, "6", "01", "5-8",
          "讲座：介绍特发性炎性肌病免疫抑制治疗的原则和常用药物，包括他克莫司。",
          ["特发性炎性肌病", "免疫抑制剂", "讲座"], ("e3", "e3"), (), None),
-        ("T085", "他克莫司在结缔组织病相关肺间质病变中的应用进展", ["示己", "例乙"], "lung", 2015, "7",
-         "02", "90-93",
+        ("T085", "他克莫司在结缔组织病相关肺间质病变中的应用进展", ["示己", "例乙"],
+         "lung", 2015, "7", "02", "90-93",
          "综述他克莫司治疗结缔组织病（包括多发性肌炎/皮肌炎）相关肺间质病变的研究进展。",
          ["他克莫司", "结缔组织病", "肺间质病变", "综述"], ("e3", "e3"), (), None),
     ]
-    for key, title, authors, journal, year, vol, issue, pages, abstract, terms, ta, ft, limit in cnki:
+    for row in cnki:
+        key, title, authors, journal, year, vol, issue, pages, abstract, terms, ta, ft, limit = row
         add(zh(key, (K,), title, authors, journal, year, vol, issue, pages, abstract, terms,
                ta=ta, ft=ft, limit=limit))
     # ---------------------------------------------------------- round 2: PubMed rerun 2016
@@ -828,7 +915,7 @@ def constructed_records(P: str, E: str, C: str, K: str) -> list[Rec]:
             ["Calcineurin Inhibitors", "Myositis", "Lung Diseases, Interstitial"],
             month="Jul", pt=["Journal Article", "Review"], round=2, ta=("e3", "e3")))
     return R
-
+# fmt: on
 
 # Records re-exported by the 2016 PubMed rerun (same PMIDs as in round 1).
 UPDATE_REPEATS = ("T005", "T004", "T006")

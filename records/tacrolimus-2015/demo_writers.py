@@ -10,10 +10,20 @@ from pathlib import Path
 import demo_table as T
 from demo_table import Rec
 
-DB_LABEL = {"pubmed": "PubMed", "embase": "Embase", "central": "CENTRAL", "cnki": "CNKI",
-            "pubmed2016": "PubMed (2016 rerun)"}
-LANG_NAME = {"eng": "English", "jpn": "Japanese", "spa": "Spanish", "por": "Portuguese",
-             "chi": "Chinese"}
+DB_LABEL = {
+    "pubmed": "PubMed",
+    "embase": "Embase",
+    "central": "CENTRAL",
+    "cnki": "CNKI",
+    "pubmed2016": "PubMed (2016 rerun)",
+}
+LANG_NAME = {
+    "eng": "English",
+    "jpn": "Japanese",
+    "spa": "Spanish",
+    "por": "Portuguese",
+    "chi": "Chinese",
+}
 # Embase's own names for a few real journals (Embase spells '&' out and labels the country).
 EMBASE_JOURNAL = {
     "Arthritis & Rheumatism": ("Arthritis and Rheumatism", "Arthritis Rheum."),
@@ -23,8 +33,10 @@ EMBASE_JOURNAL = {
     "Medicina Clinica (Barcelona)": ("Medicina Clinica", "Med. Clin."),
     "Rinsho Shinkeigaku (Clinical Neurology)": ("Clinical Neurology", "Clin. Neurol."),
     "SKINmed: Dermatology for the Clinician": ("SKINmed", "SKINmed"),
-    "Postępy Dermatologii i Alergologii": ("Postepy Dermatologii i Alergologii",
-                                           "Postep. Dermatol. Alergol."),
+    "Postępy Dermatologii i Alergologii": (
+        "Postepy Dermatologii i Alergologii",
+        "Postep. Dermatol. Alergol.",
+    ),
 }
 # MeSH headings used for the PubMed copies of the index terms (reconstruction's indexing).
 MESH = {
@@ -60,39 +72,61 @@ MESH = {
 
 # Records whose MeSH cannot follow from the generic map (tacrolimus as the suspected cause).
 MESH_OVERRIDE = {
-    "T026": ["Tacrolimus/*adverse effects", "Polymyositis/*chemically induced",
-             "Organ Transplantation/adverse effects", "Immunosuppressive Agents/adverse effects",
-             "Humans"],
+    "T026": [
+        "Tacrolimus/*adverse effects",
+        "Polymyositis/*chemically induced",
+        "Organ Transplantation/adverse effects",
+        "Immunosuppressive Agents/adverse effects",
+        "Humans",
+    ],
 }
 
 # Reviewers' notes on some decisions: key -> {(stage, reviewer): note}
 NOTES: dict[str, dict[tuple[str, str], str]] = {
-    "T003": {("title_abstract", "reviewer1"): "no title or abstract in the export",
-             ("title_abstract", "consensus"): "citation only: full text needed to judge"},
-    "T008": {("title_abstract", "reviewer2"): "initial treatment, not refractory disease",
-             ("title_abstract", "consensus"): "PM/DM treated with tacrolimus: judge on full text"},
-    "T006": {("full_text", "reviewer2"): "tacrolimus and cyclosporine reported together",
-             ("full_text", "consensus"): "included: FVC reported for the calcineurin-inhibitor "
-                                         "cohort, as in Ge 2015"},
-    "T007": {("full_text", "reviewer2"): "previously untreated patients, not refractory",
-             ("full_text", "consensus"): "included: tacrolimus arm of PM/DM-ILD, as in Ge 2015"},
-    "T011": {("title_abstract", "reviewer1"): "literature review may cover tacrolimus",
-             ("full_text", "reviewer1"): "no tacrolimus-treated patients"},
-    "T020": {("title_abstract", "reviewer1"): "tacrolimus in antisynthetase ILD",
-             ("title_abstract", "consensus"): "4 patients"},
+    "T003": {
+        ("title_abstract", "reviewer1"): "no title or abstract in the export",
+        ("title_abstract", "consensus"): "citation only: full text needed to judge",
+    },
+    "T008": {
+        ("title_abstract", "reviewer2"): "initial treatment, not refractory disease",
+        ("title_abstract", "consensus"): "PM/DM treated with tacrolimus: judge on full text",
+    },
+    "T006": {
+        ("full_text", "reviewer2"): "tacrolimus and cyclosporine reported together",
+        ("full_text", "consensus"): "included: FVC reported for the calcineurin-inhibitor "
+        "cohort, as in Ge 2015",
+    },
+    "T007": {
+        ("full_text", "reviewer2"): "previously untreated patients, not refractory",
+        ("full_text", "consensus"): "included: tacrolimus arm of PM/DM-ILD, as in Ge 2015",
+    },
+    "T011": {
+        ("title_abstract", "reviewer1"): "literature review may cover tacrolimus",
+        ("full_text", "reviewer1"): "no tacrolimus-treated patients",
+    },
+    "T020": {
+        ("title_abstract", "reviewer1"): "tacrolimus in antisynthetase ILD",
+        ("title_abstract", "consensus"): "4 patients",
+    },
     "T022": {("full_text", "reviewer1"): "summary of previously published series"},
     "T037": {("full_text", "reviewer1"): "trial protocol, no results"},
     "T043": {("full_text", "reviewer1"): "tacrolimus always combined with cyclophosphamide"},
-    "T045": {("title_abstract", "reviewer1"): "no abstract",
-             ("title_abstract", "consensus"): "relevant title: seek full text"},
-    "T046": {("title_abstract", "reviewer2"): "pharmacokinetics only?",
-             ("full_text", "reviewer1"): "trough levels only, no clinical outcome"},
+    "T045": {
+        ("title_abstract", "reviewer1"): "no abstract",
+        ("title_abstract", "consensus"): "relevant title: seek full text",
+    },
+    "T046": {
+        ("title_abstract", "reviewer2"): "pharmacokinetics only?",
+        ("full_text", "reviewer1"): "trough levels only, no clinical outcome",
+    },
     "T055": {("title_abstract", "consensus"): "single case"},
     "T059": {("title_abstract", "consensus"): "narrative review"},
     "T065": {("title_abstract", "consensus"): "topical use"},
     "T066": {("title_abstract", "consensus"): "mixed autoimmune diseases, adverse events only"},
-    "T068": {("full_text", "reviewer2"): "7 PM/DM patients in the cohort",
-             ("full_text", "consensus"): "PM/DM patients not reported separately"},
+    "T068": {
+        ("full_text", "reviewer2"): "7 PM/DM patients in the cohort",
+        ("full_text", "consensus"): "PM/DM patients not reported separately",
+    },
     "T075": {("title_abstract", "consensus"): "descriptive cohort, not a tacrolimus study"},
 }
 
@@ -101,8 +135,9 @@ NOTES: dict[str, dict[tuple[str, str], str]] = {
 def note(rec: Rec) -> str:
     if rec.constructed:
         return f"screener demo {rec.key}: constructed for the screener demo"
-    parts = [name for name, value in (("abstract", rec.abstract), ("index terms", rec.terms))
-             if value]
+    parts = [
+        name for name, value in (("abstract", rec.abstract), ("index terms", rec.terms)) if value
+    ]
     added = f"; {' and '.join(parts)} written for the demo" if parts else ""
     return f"screener demo {rec.key}: real record (seed bibliography {rec.bib}){added}"
 
@@ -285,14 +320,25 @@ def embase_record(rec: Rec) -> str:
         out.append(f"JF  - {jf}")
         out.append(f"JO  - {jo}")
     acc = rec.embase_id
-    out.append(f"UR  - http://www.embase.com/search/results?subaction=viewrecord&from=export&id={acc}")
+    out.append(
+        f"UR  - http://www.embase.com/search/results?subaction=viewrecord&from=export&id={acc}"
+    )
     out.append(f"U2  - {acc}")
     if rec.pmid:
         out.append(f"C5  - {rec.pmid}")
     out.append("DB  - Embase")
-    if rec.origin == "real" and (rec.pmid or rec.journal in {
-            "Lancet", "Arthritis & Rheumatism", "Rheumatology (Oxford)", "Modern Rheumatology",
-            "Clinical Rheumatology", "Acta Neurologica Belgica"}):
+    if rec.origin == "real" and (
+        rec.pmid
+        or rec.journal
+        in {
+            "Lancet",
+            "Arthritis & Rheumatism",
+            "Rheumatology (Oxford)",
+            "Modern Rheumatology",
+            "Clinical Rheumatology",
+            "Acta Neurologica Belgica",
+        }
+    ):
         out.append("DB  - Medline")
     if rec.doi:
         out.append(f"L2  - http://dx.doi.org/{rec.doi}")
@@ -321,8 +367,14 @@ def write_embase(path: Path, records: list[Rec]) -> None:
 
 # ----------------------------------------------------------------------------- CENTRAL
 def central_record(rec: Rec, n: int, total: int, embase_ids: dict[str, str]) -> str:
-    out = [f"Record #{n} of {total}", "Provider: John Wiley & Sons, Ltd.",
-           'Content: text/plain; charset="UTF-8"', "", "TY  -  JOUR", f"AN  -  {rec.central_id}"]
+    out = [
+        f"Record #{n} of {total}",
+        "Provider: John Wiley & Sons, Ltd.",
+        'Content: text/plain; charset="UTF-8"',
+        "",
+        "TY  -  JOUR",
+        f"AN  -  {rec.central_id}",
+    ]
     for author in rec.authors:
         out.append(f"A1  -  {central_author(author)}")
     if rec.title:
@@ -352,7 +404,9 @@ def central_record(rec: Rec, n: int, total: int, embase_ids: dict[str, str]) -> 
     if rec.abstract:
         out.append(f"N2  -  {rec.abstract.replace('-', chr(0x2010))}")
     out.append(f"N1  -  {note(rec)}")
-    out.append(f"UR  -  https://www.cochranelibrary.com/central/doi/10.1002/central/{rec.central_id}/full")
+    out.append(
+        f"UR  -  https://www.cochranelibrary.com/central/doi/10.1002/central/{rec.central_id}/full"
+    )
     out.append("ER  -  ")
     return "\n".join(out) + "\n"
 
@@ -400,8 +454,10 @@ def code(value: str) -> tuple[str, str | None]:
 
 def decision_rows(records: list[Rec]) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
-    for stage, attr, reasons in (("title_abstract", "ta", T.TA_REASONS),
-                                 ("full_text", "ft", T.FT_REASONS)):
+    for stage, attr, reasons in (
+        ("title_abstract", "ta", T.TA_REASONS),
+        ("full_text", "ft", T.FT_REASONS),
+    ):
         consensus: list[dict[str, str]] = []
         for rec in records:
             codes = getattr(rec, attr)
@@ -446,15 +502,34 @@ def write_all(here: Path, records: list[Rec]) -> None:
     write_medline(here / "update" / "pubmed-2016.nbib", update)
     header = ["key", "stage", "reviewer", "decision", "reason", "note"]
     write_csv(here / "decisions.csv", header, decision_rows(round1))
-    write_csv(here / "update" / "decisions.csv", header,
-              decision_rows([r for r in records if r.round == 2]))
-    write_csv(here / "retrieval.csv", header,
-              [{"key": r.decision_key, "stage": "full_text", "reviewer": "reviewer1",
-                "decision": "not_retrieved", "reason": r.not_retrieved or "", "note": ""}
-               for r in round1 if r.not_retrieved])
+    write_csv(
+        here / "update" / "decisions.csv",
+        header,
+        decision_rows([r for r in records if r.round == 2]),
+    )
+    write_csv(
+        here / "retrieval.csv",
+        header,
+        [
+            {
+                "key": r.decision_key,
+                "stage": "full_text",
+                "reviewer": "reviewer1",
+                "decision": "not_retrieved",
+                "reason": r.not_retrieved or "",
+                "note": "",
+            }
+            for r in round1
+            if r.not_retrieved
+        ],
+    )
     positions: dict[str, list[tuple[str, int]]] = {}
-    for db, name in (("pubmed", "pubmed.nbib"), ("embase", "embase.ris"),
-                     ("central", "central.ris"), ("cnki", "cnki.txt")):
+    for db, name in (
+        ("pubmed", "pubmed.nbib"),
+        ("embase", "embase.ris"),
+        ("central", "central.ris"),
+        ("cnki", "cnki.txt"),
+    ):
         for i, rec in enumerate(ordered(round1, db), 1):
             positions.setdefault(rec.key, []).append((name, i))
     for i, rec in enumerate(update, 1):
