@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from screener.db import init_review
-from screener.prisma_layout.identities import checked_flow
+from screener.prisma.identities import checked_flow
 
 SEARCHES = [
     ("PubMed", "database", 1, 0.30),

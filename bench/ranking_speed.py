@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from screener.ranking import Ranker
+from screener.ranking.ranker import Ranker
 
 
 def synthetic_texts(n: int, seed: int = 0) -> tuple[list[str], np.ndarray]:

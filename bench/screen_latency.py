@@ -21,7 +21,7 @@ from pathlib import Path
 from textual import events
 
 from screener.db import DB_NAME, connect, init_review, open_review
-from screener.screening import Session
+from screener.screening.session import Session
 from screener.tui.app import ScreenApp
 
 VOCABULARY = """tacrolimus myositis dermatomyositis polymyositis patients trial cohort adults

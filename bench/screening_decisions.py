@@ -17,15 +17,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from screener.agreement import conflicts
-from screener.criteria import apply_criteria
 from screener.db import Review, init_review
-from screener.decisionfile import decide_from_file
-from screener.merge import merge_review
-from screener.protocol import Limits
 from screener.record import Record
-from screener.status import review_status
-from screener.verdict import record_decision
+from screener.screening.agreement import conflicts
+from screener.screening.criteria import apply_criteria
+from screener.screening.decisionfile import decide_from_file
+from screener.screening.merge import merge_review
+from screener.screening.protocol import Limits
+from screener.screening.status import review_status
+from screener.screening.verdict import record_decision
 
 
 def build(folder: Path, n: int, seed: int) -> Review:

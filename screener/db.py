@@ -195,7 +195,7 @@ def open_review(path: Path | str) -> Review:
 
 def init_review(path: Path | str, title: str | None = None) -> Review:
     """Create a review folder with a commented review.toml and a migrated review.db."""
-    from screener.protocol import protocol_template
+    from screener.screening.protocol import protocol_template
 
     folder = Path(path)
     if (folder / DB_NAME).exists():

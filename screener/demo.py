@@ -21,22 +21,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from screener.agreement import agreement
-from screener.criteria import apply_criteria
 from screener.db import Review, init_review
-from screener.decisionfile import decide_from_file
 from screener.dedupe import deduplicate
 from screener.errors import ReviewError
-from screener.export import BOM_FORMATS, export
-from screener.pool import OutcomePool, interval_text, pool_sheet
-from screener.prisma import Flow
-from screener.prisma_layout.identities import checked_flow
-from screener.protocol import load_protocol
+from screener.handoff.export import BOM_FORMATS, export
+from screener.handoff.studies import select
+from screener.pooling.pool import OutcomePool, interval_text, pool_sheet
+from screener.prisma.counts import Flow
+from screener.prisma.identities import checked_flow
 from screener.render.forest import draw_forest
 from screener.render.tables import write_flow
+from screener.screening.agreement import agreement
+from screener.screening.criteria import apply_criteria
+from screener.screening.decisionfile import decide_from_file
+from screener.screening.protocol import load_protocol
+from screener.screening.verdict import STAGE_LABELS, current_decisions
 from screener.searches import import_file
-from screener.studies import select
-from screener.verdict import STAGE_LABELS, current_decisions
 
 EXAMPLE = "tacrolimus-2015"
 PRISMA_FORMATS = {

@@ -8,7 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from screener.record import Record
-from screener.verdict import record_decision
+from screener.screening.verdict import record_decision
 
 
 def new_search(

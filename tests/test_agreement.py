@@ -6,11 +6,11 @@ import pytest
 from builders import add_search
 from typer.testing import CliRunner
 
-from screener.agreement import agreement, cohen_kappa, conflicts, pairwise
 from screener.cli import app
 from screener.db import Review
 from screener.record import Record
-from screener.verdict import record_decision, verdicts
+from screener.screening.agreement import agreement, cohen_kappa, conflicts, pairwise
+from screener.screening.verdict import record_decision, verdicts
 
 TA = "title_abstract"
 

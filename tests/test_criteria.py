@@ -6,11 +6,11 @@ from builders import add_search
 from typer.testing import CliRunner
 
 from screener.cli import app
-from screener.criteria import apply_criteria, undo_criteria
 from screener.db import Review
-from screener.protocol import Limits
 from screener.record import Record
-from screener.verdict import current_decisions, record_decision, verdicts
+from screener.screening.criteria import apply_criteria, undo_criteria
+from screener.screening.protocol import Limits
+from screener.screening.verdict import current_decisions, record_decision, verdicts
 
 TA = "title_abstract"
 LIMITS = Limits(

@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from screener.cli import app
 from screener.db import Review, init_review
-from screener.decisionfile import decide_from_file, write_decisions_csv
 from screener.errors import InputError
 from screener.record import Record
-from screener.verdict import current_decisions, not_retrieved, record_decision
+from screener.screening.decisionfile import decide_from_file, write_decisions_csv
+from screener.screening.verdict import current_decisions, not_retrieved, record_decision
 
 PROTOCOL = """\
 [reasons]

@@ -9,7 +9,7 @@ from dedupe_helpers import add_record, add_search, duplicate_of, pitfall_cases
 
 from screener import dedupe
 from screener.db import Review
-from screener.verdict import record_decision
+from screener.screening.verdict import record_decision
 
 CASES = pitfall_cases()
 

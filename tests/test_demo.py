@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from screener.cli import app
 from screener.demo import DemoResult, example_dir, run_demo
-from screener.pool import interval_text
+from screener.pooling.pool import interval_text
 
 EXPECTED = json.loads((ROOT / "records" / "tacrolimus-2015" / "expected.json").read_text())
 INCLUDED = {

@@ -441,7 +441,7 @@ def test_extraction_sheet() -> None:
 
 
 def test_review_toml_loads_as_a_protocol() -> None:
-    from screener.protocol import load_protocol
+    from screener.screening.protocol import load_protocol
 
     proto = load_protocol(DEMO / "review.toml")
     assert (proto.limits.year_min, proto.limits.year_max) == (1980, 2015)

@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from screener.cli import app
 from screener.db import Review
-from screener.export import CSV_COLUMNS, export
+from screener.handoff.export import CSV_COLUMNS, export
+from screener.handoff.studies import select
 from screener.record import Record
-from screener.studies import select
-from screener.verdict import record_decision
+from screener.screening.verdict import record_decision
 
 TA, FT = "title_abstract", "full_text"
 
@@ -399,13 +399,13 @@ def test_export_to_stdout_and_errors(built: Review, runner: CliRunner) -> None:
 def test_decisions_format_delegates_to_the_decision_file(
     built: Review, tmp_path: Path, runner: CliRunner
 ) -> None:
-    pytest.importorskip("screener.decisionfile")
+    pytest.importorskip("screener.screening.decisionfile")
     out = tmp_path / "decisions.csv"
     result = runner.invoke(
         app, ["export", "--review", str(built.path), "--format", "decisions", "--out", str(out)]
     )
     assert result.exit_code == 0, result.stderr
-    from screener.decisionfile import write_decisions_csv
+    from screener.screening.decisionfile import write_decisions_csv
 
     direct = io.StringIO(newline="")
     n = write_decisions_csv(built, direct)

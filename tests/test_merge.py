@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 from screener.cli import app
 from screener.db import Review, init_review
-from screener.merge import merge_review
 from screener.record import Record
-from screener.verdict import current_decisions, not_retrieved, record_decision
+from screener.screening.merge import merge_review
+from screener.screening.verdict import current_decisions, not_retrieved, record_decision
 
 TA, FT = "title_abstract", "full_text"
 RECORDS = [

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from screener.extraction import read_sheet
-from screener.glmm import GLMMError, fit_glmm
-from screener.pool import pool_sheet
-from screener.proportion import (
+from screener.handoff.extraction import read_sheet
+from screener.pooling.glmm import GLMMError, fit_glmm
+from screener.pooling.pool import pool_sheet
+from screener.pooling.proportion import (
     clopper_pearson,
     freeman_tukey,
     freeman_tukey_inverse,
@@ -92,7 +92,7 @@ def test_reference_heterogeneity_and_crude() -> None:
 def test_seed_printed_totals_pool_to_printed_percentages(outcome: str, text: str) -> None:
     (pool,) = pool_sheet(SEED, outcome=outcome, methods=("crude",))
     assert pool.crude is not None
-    from screener.pool import interval_text
+    from screener.pooling.pool import interval_text
 
     assert interval_text(pool.crude) == text
 

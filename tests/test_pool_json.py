@@ -1,4 +1,4 @@
-"""The JSON layout of `screener pool --json` (documented in screener/pool.py)."""
+"""The JSON layout of `screener pool --json` (documented in screener/pooling/pool.py)."""
 
 from __future__ import annotations
 

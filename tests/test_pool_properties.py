@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy import integrate, optimize, special
 
-from screener.extraction import Count
-from screener.glmm import fit_glmm, loglik
-from screener.pool import MODELS, pool_counts
-from screener.proportion import clopper_pearson, freeman_tukey_inverse
-from screener.randomeffects import random_effects, restricted_loglik, tau2_dl, tau2_reml
+from screener.handoff.extraction import Count
+from screener.pooling.glmm import fit_glmm, loglik
+from screener.pooling.pool import MODELS, pool_counts
+from screener.pooling.proportion import clopper_pearson, freeman_tukey_inverse
+from screener.pooling.randomeffects import random_effects, restricted_loglik, tau2_dl, tau2_reml
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])

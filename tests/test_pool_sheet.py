@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from screener.cli import app
 from screener.errors import InputError
-from screener.extraction import read_sheet
+from screener.handoff.extraction import read_sheet
 
 DATA = Path(__file__).parent / "data" / "pool"
 

@@ -11,11 +11,11 @@ from test_prisma_fixture import build_review
 
 from screener.db import Review
 from screener.errors import DataError, ProtocolError
-from screener.prisma import Flow, PrismaSettings, compute_flow, load_prisma_settings
-from screener.prisma_layout.classic import flow_2009
-from screener.prisma_layout.identities import check, identities_2009, identities_2020, problems
+from screener.prisma.classic import flow_2009
+from screener.prisma.counts import Flow, PrismaSettings, compute_flow, load_prisma_settings
+from screener.prisma.identities import check, identities_2009, identities_2020, problems
 from screener.record import Record
-from screener.verdict import record_decision
+from screener.screening.verdict import record_decision
 
 
 def test_round_one_with_other_methods_counts_every_box(review: Review) -> None:

@@ -1,8 +1,8 @@
 """The hand-built review of tests/data/prisma/review.json, loaded through the public API.
 
 Rows go in as ``screener.record.Record`` rows + ``searches`` rows; decisions through
-``screener.verdict.record_decision``; retrieval as ``retrieval`` rows. Other test modules import
-``build_review`` from here.
+``screener.screening.verdict.record_decision``; retrieval as ``retrieval`` rows. Other test
+modules import ``build_review`` from here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from builders import add_search
 
 from screener.db import Review
 from screener.record import Record
-from screener.verdict import record_decision
+from screener.screening.verdict import record_decision
 
 SPEC = Path(__file__).resolve().parent / "data" / "prisma" / "review.json"
 OTHER_TYPES = ("website", "organisation", "citation", "other")

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from screener.cli import app
 from screener.db import Review
-from screener.prisma import compute_flow
-from screener.prisma_layout.fields import (
+from screener.prisma.counts import compute_flow
+from screener.prisma.fields import (
     LAYOUT_2020,
     breakdown_text,
     csv_rows,
@@ -34,7 +34,7 @@ from screener.render.flow import (
     save,
 )
 from screener.render.tables import write_flow
-from screener.verdict import record_decision
+from screener.screening.verdict import record_decision
 
 JSON_KEYS = [
     "template", "round", "variant",

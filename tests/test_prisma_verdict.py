@@ -1,5 +1,5 @@
-"""The one-pass screener.verdict.verdicts equals the rules written plainly (``_final`` below)
-over ``current_decisions`` per record, over random decision logs with undos,
+"""The one-pass screener.screening.verdict.verdicts equals the rules written plainly
+(``_final`` below) over ``current_decisions`` per record, over random decision logs with undos,
 conflicts, consensus, automation and duplicates."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from builders import add_search
 
 from screener.db import connect
 from screener.record import Record
-from screener.verdict import (
+from screener.screening.verdict import (
     AUTOMATION_SOURCE,
     CONSENSUS_SOURCE,
     HUMAN_SOURCES,

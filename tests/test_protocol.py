@@ -11,7 +11,7 @@ from screener.cli import app
 from screener.db import Review
 from screener.errors import ProtocolError
 from screener.keywords import term_pattern
-from screener.protocol import (
+from screener.screening.protocol import (
     Protocol,
     load_protocol,
     parse_protocol,

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from screener.cli import app
 from screener.errors import DataError, InputError
-from screener.simulation import (
+from screener.ranking.simulation import (
     order_metrics,
     read_labelled,
     recall_at,

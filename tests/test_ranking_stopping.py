@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from screener.stopping import exclude_streak, recall_p_value, stopping_estimate
+from screener.ranking.stopping import exclude_streak, recall_p_value, stopping_estimate
 
 
 def test_exclude_streak() -> None:

@@ -14,11 +14,12 @@ from conftest import DATA
 
 from screener.db import Review, connect, init_review, open_review
 from screener.dedupe import deduplicate
-from screener.fulltext import full_text_location
-from screener.keywords import KeywordRanker, keyword_spans, make_ranker
+from screener.keywords import keyword_spans
+from screener.ranking.keyword_order import KeywordRanker, make_ranker
 from screener.record import Record
-from screener.screening import Session
-from screener.verdict import current_decisions, record_decision, verdicts
+from screener.screening.fulltext import full_text_location
+from screener.screening.session import Session
+from screener.screening.verdict import current_decisions, record_decision, verdicts
 
 FIXTURE = DATA / "screening"
 
@@ -270,7 +271,7 @@ def test_mark_duplicate_links_through_dedupe_and_leaves_the_queue(rev: Review) -
 
 def test_importing_screening_does_not_import_textual() -> None:
     code = (
-        "import sys, screener.screening, screener.keywords, screener.commands.screen\n"
+        "import sys, screener.screening.session, screener.keywords, screener.commands.screen\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

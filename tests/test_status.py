@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from screener.cli import app
 from screener.db import Review
 from screener.record import Record
-from screener.status import review_status
-from screener.verdict import record_decision
+from screener.screening.status import review_status
+from screener.screening.verdict import record_decision
 
 TA, FT = "title_abstract", "full_text"
 

@@ -14,10 +14,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from screener.db import Review, connect
-from screener.screening import Session
+from screener.screening.session import Session
+from screener.screening.verdict import record_decision
 from screener.tui.app import ScreenApp
 from screener.tui.screens import MessageScreen, ReasonScreen
-from screener.verdict import record_decision
 
 SIZE = (80, 24)
 

@@ -10,9 +10,9 @@ import pytest
 from test_screening import build_review
 
 from screener.db import Review
-from screener.screening import Session
+from screener.screening.session import Session
+from screener.screening.verdict import record_decision
 from screener.tui.app import ScreenApp
-from screener.verdict import record_decision
 
 Snap = Callable[..., bool]
 

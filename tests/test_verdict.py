@@ -4,7 +4,7 @@ from builders import add_search
 
 from screener.db import Review
 from screener.record import Record
-from screener.verdict import (
+from screener.screening.verdict import (
     current_decisions,
     included,
     not_retrieved,

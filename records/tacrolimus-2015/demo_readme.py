@@ -522,7 +522,7 @@ Every number below that is not in the first five rows is the reconstruction's.
 | `central.ris` | Cochrane Library CENTRAL RIS (`Record #n of N` headers, `TY  -  JOUR` separators, `AN CN-`, `C3 PUBMED n,EMBASE n`, U+2010 in page ranges), {per_db["central"]} records |
 | `cnki.txt` | CNKI EndNote/Refer export (`%0 Journal Article` ... `%W CNKI`; UTF-8, no BOM; CRLF inside records, LF after `%W`, two blank lines between records, as CNKI writes them), {per_db["cnki"]} records |
 | `searches.csv` | one row per export: database, interface, date searched, round, format, record count, query |
-| `review.toml` | the protocol (layout of screener/protocol.py) |
+| `review.toml` | the protocol (layout of screener/screening/protocol.py) |
 | `decisions.csv` | both reviewers' decisions and the consensus rows, round 1 |
 | `retrieval.csv` | full texts not retrieved, with the reason (same layout as decisions.csv, decision `not_retrieved`, for `screener decide`) |
 | `extraction.csv` | the 8 included studies: only numbers their own abstracts report |

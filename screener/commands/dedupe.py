@@ -12,7 +12,7 @@ from rich.console import Console
 from screener import dedupe as lib
 from screener.commands.options import DEFAULT_REVIEW, ReviewDir
 from screener.db import open_review
-from screener.protocol import load_protocol
+from screener.screening.protocol import load_protocol
 
 
 def _default_reviewer() -> str:

@@ -12,7 +12,7 @@ import typer
 from screener.commands.options import DEFAULT_REVIEW, ReviewDir
 from screener.db import open_review
 from screener.errors import InputError
-from screener.export import BOM_FORMATS, FORMATS, export
+from screener.handoff.export import BOM_FORMATS, FORMATS, export
 
 
 def _forest_paths(target: Path, outcomes: list[str]) -> list[Path]:
@@ -74,8 +74,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Pool single proportions from the extraction sheet (crude, logit REML, GLMM, FT)."""
-        from screener.pool import parse_method, pool_sheet, to_json  # scipy: load on use
-        from screener.pooltext import format_pools
+        from screener.pooling.pool import parse_method, pool_sheet, to_json  # scipy: load on use
+        from screener.pooling.text import format_pools
 
         methods = parse_method(method)
         if forest is not None and forest.suffix.lower() not in (".png", ".svg", ".pdf"):

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from screener.commands.options import DEFAULT_REVIEW, ReviewDir
 from screener.db import open_review
-from screener.prisma_layout.identities import checked_flow
+from screener.prisma.identities import checked_flow
 from screener.render.tables import check_output, print_flow, write_flow
 
 

@@ -50,9 +50,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Replay known decisions: ranked vs random order, WSS@95, WSS@100, recall@10%/25%."""
         # numpy, scipy and scikit-learn load only when this command runs
-        from screener.recall_curve import ascii_curve, save_png
-        from screener.relevance_models import MODELS
-        from screener.simulation import read_labelled, simulate
+        from screener.ranking.models import MODELS
+        from screener.ranking.recall_curve import ascii_curve, save_png
+        from screener.ranking.simulation import read_labelled, simulate
 
         if model not in MODELS:
             raise typer.BadParameter(f"choose one of {', '.join(MODELS)}", param_hint="--model")

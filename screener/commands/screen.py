@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Screen records one at a time: i include, e exclude, m maybe, u undo, ? help."""
-        from screener.screening import Session
+        from screener.screening.session import Session
         from screener.tui.app import ScreenApp  # textual is imported only here
 
         opened = open_review(review)

@@ -8,15 +8,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from screener.agreement import AGREEMENT_NOTE, Conflict, conflicts, pairwise
 from screener.commands.options import DEFAULT_REVIEW, ReviewDir
-from screener.criteria import apply_criteria, undo_criteria
 from screener.db import Review, open_review
-from screener.decisionfile import STAGE_ALIASES, decide_from_file
 from screener.errors import ProtocolError
-from screener.merge import merge_review
-from screener.protocol import Protocol, load_protocol, reason_text
-from screener.verdict import STAGE_LABELS, STAGES, record_decision
+from screener.screening.agreement import AGREEMENT_NOTE, Conflict, conflicts, pairwise
+from screener.screening.criteria import apply_criteria, undo_criteria
+from screener.screening.decisionfile import STAGE_ALIASES, decide_from_file
+from screener.screening.merge import merge_review
+from screener.screening.protocol import Protocol, load_protocol, reason_text
+from screener.screening.verdict import STAGE_LABELS, STAGES, record_decision
 
 CHOICES = {"i": "include", "e": "exclude", "m": "maybe"}
 

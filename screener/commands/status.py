@@ -10,8 +10,8 @@ from rich.console import Console
 
 from screener.commands.options import DEFAULT_REVIEW, ReviewDir
 from screener.db import open_review
-from screener.status import review_status
-from screener.verdict import STAGE_LABELS
+from screener.screening.status import review_status
+from screener.screening.verdict import STAGE_LABELS
 
 
 def _plural(n: int, word: str) -> str:

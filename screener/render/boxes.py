@@ -7,12 +7,20 @@ declared once. Numbers print as "n = 1,234"; an unknown count prints "NR".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from screener.prisma import Flow, Pending
-from screener.prisma_layout.fields import NO_REASON, variant
-
-Line = tuple[str, int]  # text, indent level
+from screener.prisma.counts import Flow, Pending
+from screener.prisma.fields import NO_REASON, variant
+from screener.render.boxes_2009 import diagram_2009
+from screener.render.diagram import (
+    PENDING_NOTE,
+    Arrow,
+    Box,
+    Diagram,
+    Header,
+    Line,
+    Stage,
+    n,
+    pending_line,
+)
 
 HEADER_DBR = "Identification of studies via databases and registers"
 HEADER_DBR_NEW = "Identification of new studies via databases and registers"
@@ -35,71 +43,10 @@ FOOTNOTES_2020 = (
     "2021;372:n71. doi: 10.1136/bmj.n71. For more information, visit: "
     "http://www.prisma-statement.org/",
 )
-FOOTNOTES_2009 = (
-    "From: Moher D, Liberati A, Tetzlaff J, Altman DG, The PRISMA Group. Preferred Reporting "
-    "Items for Systematic Reviews and Meta-Analyses: The PRISMA Statement. PLoS Med "
-    "2009;6(6):e1000097. doi: 10.1371/journal.pmed.1000097",
-)
-PENDING_NOTE = (
-    'Incomplete: "pending n" marks records whose decision is not final yet (see `screener status`).'
-)
-
-
-@dataclass
-class Box:
-    key: str
-    col: int
-    row: int
-    lines: list[Line]
-    kind: str = "box"  # box | header | header-grey
-
-
-@dataclass
-class Arrow:
-    start: str
-    end: str
-    kind: str  # down | right | elbow-left | elbow-right (down, then across into the end box)
-
-
-@dataclass
-class Stage:
-    label: str
-    first_row: int
-    last_row: int
-
-
-@dataclass
-class Header:
-    text: str
-    first_col: int
-    last_col: int
-    colour: str  # yellow | grey
-
-
-@dataclass
-class Diagram:
-    template: str
-    variant: str
-    boxes: list[Box]
-    arrows: list[Arrow]
-    stages: list[Stage]
-    headers: list[Header]
-    footnotes: list[str] = field(default_factory=list)
-
-    def box(self, key: str) -> Box:
-        return next(b for b in self.boxes if b.key == key)
-
-
-def n(value: int | None) -> str:
-    return "(n = NR)" if value is None else f"(n = {value:,})"
 
 
 def _sources(values: dict[str, int]) -> list[Line]:
     return [(f"{name} {n(count)}", 2) for name, count in values.items()]
-
-
-def pending_line(count: int, what: str) -> list[Line]:
-    return [(f"{what}: pending {count}", 0)] if count else []
 
 
 def _reasons(total: int, reasons: dict[str, int], no_reason: int) -> list[Line]:
@@ -340,7 +287,5 @@ def _other_boxes(flow: Flow) -> list[Box]:
 def build(flow: Flow, template: str) -> Diagram:
     """The diagram of ``flow`` in the 2020 or the 2009 template."""
     if template == "2009":
-        from screener.render.boxes_2009 import diagram_2009
-
         return diagram_2009(flow)
     return diagram_2020(flow)

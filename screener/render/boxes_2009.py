@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from screener.prisma import Flow
-from screener.prisma_layout.classic import flow_2009
-from screener.prisma_layout.fields import NO_REASON
-from screener.render.boxes import (
+from screener.prisma.classic import flow_2009
+from screener.prisma.counts import Flow
+from screener.prisma.fields import NO_REASON
+from screener.render.diagram import (
     FOOTNOTES_2009,
     PENDING_NOTE,
     Arrow,

@@ -18,7 +18,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from screener.render.boxes import Box, Diagram
+from screener.render.diagram import Box, Diagram
 
 A4 = (8.27, 11.69)  # inches
 FONT = 8.5  # box text, points

@@ -18,8 +18,8 @@ from matplotlib.patches import Polygon
 from matplotlib.transforms import blended_transform_factory
 
 from screener.errors import InputError
-from screener.pool import MODELS, OutcomePool, interval_text
-from screener.proportion import Interval, percent
+from screener.pooling.pool import MODELS, OutcomePool, interval_text
+from screener.pooling.proportion import Interval, percent
 
 FORMATS = (".png", ".svg", ".pdf")
 LABELS = {

@@ -15,9 +15,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from screener.errors import InputError
-from screener.prisma import Flow
-from screener.prisma_layout.fields import flow_fields, flow_fields_2009, write_csv
-from screener.render.boxes import Box, Diagram, build
+from screener.prisma.counts import Flow
+from screener.prisma.fields import flow_fields, flow_fields_2009, write_csv
+from screener.render.boxes import build
+from screener.render.diagram import Box, Diagram
 
 SUFFIXES = (".txt", ".md", ".json", ".csv", ".svg", ".png", ".pdf")
 GROUPS = ((0,), (1, 2), (3, 4))

@@ -1,8 +1,8 @@
 """``screener screen``: one record at a time, one key per decision, nothing lost on a crash.
 
 The app only draws and routes keys; the queue, decisions, undo and progress live in
-:class:`screener.screening.Session`. Relevance retraining runs in a thread worker with its own
-database connection, so a key press never waits for the model.
+:class:`screener.screening.session.Session`. Relevance retraining runs in a thread worker with
+its own database connection, so a key press never waits for the model.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from screener.db import DB_NAME, connect
-from screener.keywords import KeywordRanker, RankerLike, explain_terms, make_ranker
-from screener.screening import Session
+from screener.ranking.keyword_order import KeywordRanker, RankerLike, explain_terms, make_ranker
+from screener.screening.session import Session
 from screener.tui.render import STAGE_NAMES, criteria_text, progress_text, record_text
 from screener.tui.screens import (
     MessageScreen,
@@ -341,7 +341,7 @@ class ScreenApp(App[str]):
         if self.texts is None:
             db = connect(s.review.path / DB_NAME)  # this thread's own connection
             try:
-                from screener.ranking import load_texts  # numpy: load in this thread
+                from screener.ranking.ranker import load_texts  # numpy: load in this thread
 
                 self.texts = load_texts(db, s.stage_ids)
             finally:

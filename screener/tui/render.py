@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 
 from screener.keywords import keyword_spans
-from screener.protocol import Protocol
-from screener.screening import Session
+from screener.screening.protocol import Protocol
+from screener.screening.session import Session
 
 INCLUDE_STYLE = "bold underline green"
 EXCLUDE_STYLE = "bold reverse red"

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screener.screening import SearchHit
+from screener.screening.session import SearchHit
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from screener.prisma import Flow, Pending
+from screener.prisma.counts import Flow, Pending
 
 NOT_RETRIEVED_REASON = "Full text not retrieved"
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
-from screener.proportion import Z95
+from screener.pooling.proportion import Z95
 
 FloatArray = np.ndarray
 

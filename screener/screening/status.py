@@ -20,7 +20,7 @@ are stable, tests/test_status.py fixes them)::
             "records": int,                # records at the stage (canonical; for full text:
                                            #   those included or maybe at title/abstract)
             "not_retrieved": int,          # full text only meaningful: not obtained
-            "final": {                     # final verdicts (screener.verdict rules)
+            "final": {                     # final verdicts (screener.screening.verdict rules)
               "included", "excluded", "maybe", "conflicts", "undecided": int,
               "excluded_by_reason": {reason: int},   # "(no reason)" when none was given
               "by_criteria": int           # of "excluded": automation (screener criteria)
@@ -38,7 +38,7 @@ are stable, tests/test_status.py fixes them)::
         },
         "agreement_convention": str        # how "maybe" is counted for agreement
       },
-      "stopping": null | {                 # title/abstract stopping aid (screener.stopping);
+      "stopping": null | {                 # title/abstract stopping aid (ranking.stopping);
           "screened", "total", "includes_found", "streak", "recall_target", "confidence",
           "p_value", "target_reached", "recall_lower_bound", "method"
       }                                    # null before the first human decision
@@ -56,10 +56,10 @@ from typing import Any
 
 import sqlite_utils
 
-from screener.agreement import AGREEMENT_NOTE, pairwise
 from screener.db import Review
-from screener.protocol import load_protocol
-from screener.verdict import (
+from screener.screening.agreement import AGREEMENT_NOTE, pairwise
+from screener.screening.protocol import load_protocol
+from screener.screening.verdict import (
     AUTOMATION_SOURCE,
     HUMAN_SOURCES,
     STAGES,
@@ -185,7 +185,7 @@ def _stopping(
     """The stopping aid at title/abstract: the final verdicts of the records a person screened,
     in the order first screened (a conflict counts as an include, the cautious side), out of
     the records left once automation exclusions are set aside. It never excludes anything."""
-    from screener.stopping import stopping_estimate  # scipy: load on use
+    from screener.ranking.stopping import stopping_estimate  # scipy: load on use
 
     first_seen = db.execute(
         "select record_id, min(id) from decisions where stage = 'title_abstract'"

@@ -28,8 +28,8 @@ from typing import Any
 import sqlite_utils
 
 from screener.db import now
-from screener.protocol import Limits
-from screener.verdict import AUTOMATION_SOURCE, current_decisions
+from screener.screening.protocol import Limits
+from screener.screening.verdict import AUTOMATION_SOURCE, current_decisions
 
 STAGE = "title_abstract"
 REVIEWER = "criteria"

@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from screener.errors import InputError
-from screener.simulation import Simulation
+from screener.ranking.simulation import Simulation
 
 
 def _at(curve: NDArray[np.float64], fraction: float) -> float:

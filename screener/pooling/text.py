@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from screener.pool import MODELS, OutcomePool, interval_text
-from screener.proportion import percent
+from screener.pooling.pool import MODELS, OutcomePool, interval_text
+from screener.pooling.proportion import percent
 
 TITLES = {
     "crude": "Crude (sum events / sum total), exact CI",

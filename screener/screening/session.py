@@ -1,15 +1,15 @@
 """A reviewer's screening session: queue, decisions, undo, resume, notes, search, progress.
 
 No UI here (the Textual app in ``screener/tui`` drives a :class:`Session`). Every decision goes
-through :func:`screener.verdict.record_decision`, which commits at once, so nothing is lost on
-a crash: a new session resumes at the first record this reviewer has not decided.
+through :func:`screener.screening.verdict.record_decision`, which commits at once, so nothing
+is lost on a crash: a new session resumes at the first record this reviewer has not decided.
 
 Blinding: a session reads only its own reviewer's decisions, plus automation (``criteria``)
 exclusions, which are shown as such and left out of the queue unless asked for.
 
 Start-up stays cheap on large reviews: only record ids and this reviewer's decisions are read;
 a record's fields are read when it is shown. Texts for ranking are read by
-:func:`screener.ranking.load_texts`,
+:func:`screener.ranking.ranker.load_texts`,
 meant for a background thread with its own connection.
 """
 
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 from screener.db import Review, now
 from screener.dedupe import link as _link
-from screener.fulltext import full_text_location
-from screener.protocol import Protocol, load_protocol
 from screener.record import Record
-from screener.verdict import (
+from screener.screening.fulltext import full_text_location
+from screener.screening.protocol import Protocol, load_protocol
+from screener.screening.verdict import (
     AUTOMATION_SOURCE,
     STAGE_LABELS,
     STAGES,
@@ -33,8 +33,8 @@ from screener.verdict import (
     current_decisions,
     not_retrieved,
 )
-from screener.verdict import record_decision as _record_decision
-from screener.verdict import stage_records as _stage_records
+from screener.screening.verdict import record_decision as _record_decision
+from screener.screening.verdict import stage_records as _stage_records
 
 ORDERS = ("file", "random", "relevance")
 DECISION_KINDS = ("include", "exclude", "maybe")

@@ -58,9 +58,9 @@ from pathlib import Path
 from typing import Any
 
 from screener.errors import InputError
-from screener.extraction import Count, read_sheet
-from screener.glmm import GLMMError, fit_glmm
-from screener.proportion import (
+from screener.handoff.extraction import Count, read_sheet
+from screener.pooling.glmm import GLMMError, fit_glmm
+from screener.pooling.proportion import (
     Interval,
     clopper_pearson,
     expit,
@@ -68,7 +68,7 @@ from screener.proportion import (
     freeman_tukey_inverse,
     percent,
 )
-from screener.randomeffects import cochran_q, i_squared, random_effects
+from screener.pooling.randomeffects import cochran_q, i_squared, random_effects
 
 MODELS = ("logit_reml", "glmm", "freeman_tukey")
 METHODS = ("crude", *MODELS)

@@ -1,6 +1,6 @@
 """Relevance models for ranking: TF-IDF settings and linear classifiers (no UI here).
 
-See :mod:`screener.ranking` for the models' descriptions and the Ranker that uses them.
+See :mod:`screener.ranking.ranker` for the models' descriptions and the Ranker that uses them.
 scikit-learn is imported inside the functions that fit, so the command line starts fast.
 """
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special, stats
 
-from screener.proportion import Z95
+from screener.pooling.proportion import Z95
 
 NODES = 64
 _TAU_ZERO = 1e-7

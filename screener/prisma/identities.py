@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from screener.db import Review
 from screener.errors import DataError
-from screener.prisma import Flow, Pending, compute_flow, load_prisma_settings
-from screener.prisma_layout.classic import Flow2009, flow_2009, merged_pending
+from screener.prisma.counts import Flow, Pending, compute_flow, load_prisma_settings
+from screener.prisma.classic import Flow2009, flow_2009, merged_pending
 
 SHOWN_IDS = 10
 

@@ -3,7 +3,7 @@
 Formats:
 
 ``ris`` / ``bibtex``
-    see :mod:`screener.ris_writer` (tags, CRLF, citation keys).
+    see :mod:`screener.handoff.ris_writer` (tags, CRLF, citation keys).
 ``csv``
     one row per entry; the columns are :data:`CSV_COLUMNS`; authors, keywords and publication
     types ``; ``-joined; accessions ``kind:id; ...``; ``reports`` lists the study's other reports
@@ -15,14 +15,14 @@ Formats:
     as an object, ``title_abstract`` / ``full_text`` as ``{"decision", "reason"}`` or null, and
     ``reports`` as a list of ``{"record_id", "citation", "doi", "pmid"}``.
 ``extraction``
-    the data-extraction sheet (:mod:`screener.extraction`): ``study``, ``citation``,
+    the data-extraction sheet (:mod:`screener.handoff.extraction`): ``study``, ``citation``,
     ``record_ids``, the design columns (empty, to fill in) and one ``<outcome>_events`` /
     ``<outcome>_total`` pair per outcome of review.toml ``[outcomes] names``. Defaults to the
     included studies. UTF-8 BOM, CRLF, quoted as needed.
 ``decisions``
-    the decision log, written by ``screener.decisionfile.write_decisions_csv``.
+    the decision log, written by ``screener.screening.decisionfile.write_decisions_csv``.
 
-Which records: :func:`screener.studies.select`.
+Which records: :func:`screener.handoff.studies.select`.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ from typing import Any, TextIO
 
 from screener.db import Review
 from screener.errors import DataError, InputError
-from screener.extraction import DESIGN_COLUMNS, STUDY, outcome_columns
-from screener.protocol import load_protocol
-from screener.ris_writer import write_bibtex, write_ris
-from screener.studies import Entry, accessions_text, citation, select
-from screener.verdict import Verdict, verdicts
+from screener.handoff.extraction import DESIGN_COLUMNS, STUDY, outcome_columns
+from screener.handoff.ris_writer import write_bibtex, write_ris
+from screener.handoff.studies import Entry, accessions_text, citation, select
+from screener.screening.protocol import load_protocol
+from screener.screening.verdict import Verdict, verdicts
 
 FORMATS = ("ris", "csv", "json", "bibtex", "extraction", "decisions")
 BOM_FORMATS = ("csv", "extraction")
@@ -168,11 +168,11 @@ def write_extraction(entries: Sequence[Entry], outcomes: Sequence[str], out: Tex
 
 def _write_decisions(review: Review, out: TextIO) -> int:
     try:
-        from screener.decisionfile import write_decisions_csv
+        from screener.screening.decisionfile import write_decisions_csv
     except ImportError as exc:  # pragma: no cover - the module ships with the tool
         raise DataError(
-            "the decisions export is not available in this build (screener.decisionfile is"
-            " missing)."
+            "the decisions export is not available in this build"
+            " (screener.screening.decisionfile is missing)."
         ) from exc
     return int(write_decisions_csv(review, out))
 

@@ -6,7 +6,7 @@ Nothing here is typed in. Each record of the rounds asked for is put in exactly 
   else ``other`` (websites, organisations, citation searching, other methods);
 * its **period**: ``new`` (searches of the round drawn; every round up to it when cumulative,
   as the 2009 template has no update variant) or ``previous`` (earlier rounds of an update);
-* its **fate**, from ``records.duplicate_of`` and the final verdicts of ``screener.verdict``:
+* its **fate**, from ``records.duplicate_of`` and the final verdicts of ``screener.screening.verdict``:
   duplicate (``duplicate_of`` set), marked ineligible by automation (final title/abstract
   verdict exclude with source ``criteria``), excluded at title/abstract by a human, passed
   (include or maybe: a report sought for retrieval), not retrieved (``verdict.not_retrieved``),
@@ -31,8 +31,8 @@ from pathlib import Path
 import sqlite_utils
 
 from screener.errors import DataError
-from screener.protocol import load_protocol
-from screener.verdict import not_retrieved, verdicts
+from screener.screening.protocol import load_protocol
+from screener.screening.verdict import not_retrieved, verdicts
 
 DBR_TYPES = ("database", "register")
 OTHER_TYPES = ("website", "organisation", "citation", "other")

@@ -26,10 +26,10 @@ from pathlib import Path
 import sqlite_utils
 
 from screener.db import DB_NAME
-from screener.decisionfile import PlannedDecision, apply_decisions
 from screener.errors import ReviewError
 from screener.recordindex import RecordIndex
-from screener.verdict import AUTOMATION_SOURCE, STAGES, current_decisions
+from screener.screening.decisionfile import PlannedDecision, apply_decisions
+from screener.screening.verdict import AUTOMATION_SOURCE, STAGES, current_decisions
 
 
 @dataclass

@@ -40,9 +40,9 @@ import sqlite_utils
 
 from screener.db import Review, now
 from screener.errors import InputError, ProtocolError, ScreenerError
-from screener.protocol import Protocol, load_protocol, reason_text
 from screener.recordindex import RecordIndex
-from screener.verdict import STAGES, current_decisions, stage_records
+from screener.screening.protocol import Protocol, load_protocol, reason_text
+from screener.screening.verdict import STAGES, current_decisions, stage_records
 
 COLUMNS = ("key", "stage", "reviewer", "decision", "reason", "note")
 OPTIONAL_COLUMNS = ("source",)

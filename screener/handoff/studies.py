@@ -27,7 +27,7 @@ import sqlite_utils
 from screener.errors import InputError
 from screener.normalize import has_cjk, strip_accents
 from screener.record import Record
-from screener.verdict import included, stage_records, verdicts
+from screener.screening.verdict import included, stage_records, verdicts
 
 STAGE_NAMES = {"title-abstract": "title_abstract", "full-text": "full_text"}
 DECISION_NAMES = ("included", "excluded", "maybe", "all")

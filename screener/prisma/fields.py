@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from screener.errors import InputError
-from screener.prisma import Flow
-from screener.prisma_layout.classic import flow_2009
+from screener.prisma.counts import Flow
+from screener.prisma.classic import flow_2009
 
 CSV_COLUMNS = ("data", "node", "box", "description", "boxtext", "tooltips", "url", "n")
 

@@ -47,8 +47,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from screener.errors import DataError, InputError
-from screener.ranking import record_text
-from screener.relevance_models import DEFAULT_MODEL, MODELS, build_matrix, fit_scores
+from screener.ranking.models import DEFAULT_MODEL, MODELS, build_matrix, fit_scores
+from screener.ranking.ranker import record_text
 
 METRIC_KEYS = ("wss_95", "wss_100", "recall_at_10", "recall_at_25", "screened_for_95", "seconds")
 RUN_KEYS = ("seed", "prior_include", "prior_exclude", *METRIC_KEYS)

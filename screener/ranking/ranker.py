@@ -51,9 +51,9 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from screener.keywords import term_pattern
-from screener.relevance_models import DEFAULT_MODEL as DEFAULT_MODEL
-from screener.relevance_models import MODELS as MODELS
-from screener.relevance_models import Scores, build_matrix
+from screener.ranking.models import DEFAULT_MODEL as DEFAULT_MODEL
+from screener.ranking.models import MODELS as MODELS
+from screener.ranking.models import Scores, build_matrix
 
 # --------------------------------------------------------------------------- record text
 

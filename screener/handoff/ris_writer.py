@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TextIO
 
+from screener.handoff.studies import Entry, accessions_text, ascii_key, citation, surname
 from screener.record import Record
-from screener.studies import Entry, accessions_text, ascii_key, citation, surname
 
 CRLF = "\r\n"
 

@@ -7,7 +7,7 @@ at the stage that *both* reviewers have a current human decision on (``human`` o
 source; consensus and automation are not reviewers). With more than two reviewers it is given
 for every pair.
 
-Conflicts are the records whose final verdict (screener.verdict) is a conflict: the human
+Conflicts are the records whose final verdict (screener.screening.verdict) is a conflict: the human
 reviewers' current decisions differ (include vs maybe counts as a conflict there, since the
 record's final decision is not settled) and no consensus decision has been recorded.
 """
@@ -19,7 +19,13 @@ from itertools import combinations
 
 import sqlite_utils
 
-from screener.verdict import HUMAN_SOURCES, Decision, current_decisions, stage_records, verdicts
+from screener.screening.verdict import (
+    HUMAN_SOURCES,
+    Decision,
+    current_decisions,
+    stage_records,
+    verdicts,
+)
 
 AGREEMENT_NOTE = "maybe counts as include: agreement is on excluded vs not excluded"
 
