@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
+from screener.commands.helptext import flags_as_flags, polish
 from screener.errors import ScreenerError
 
 COMMAND_MODULES = (
@@ -43,6 +44,10 @@ class _ScreenerGroup(TyperGroup):
                 err.print(line, markup=False)
             raise typer.Exit(1) from None
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        flags_as_flags(self.get_params(ctx))
+        super().format_help(ctx, formatter)
+
 
 app = typer.Typer(
     name="screener",
@@ -63,13 +68,8 @@ def _root(
 
 def _register_all() -> None:
     for name in COMMAND_MODULES:
-        try:
-            module = import_module(f"screener.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"screener.commands.{name}":
-                continue  # that part of the tool is not built yet
-            raise
-        module.register(app)
+        import_module(f"screener.commands.{name}").register(app)
+    polish(app)
 
 
 _register_all()

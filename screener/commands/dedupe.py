@@ -50,7 +50,17 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--reviewer", help="Your name, stored with pair decisions.")
         ] = None,
     ) -> None:
-        """Link duplicate records across databases and search rounds; never deletes."""
+        """Link duplicate records across databases and search rounds; never deletes.
+
+        A duplicate points to the record kept for its group; pairs the rules cannot settle
+        go to a queue for a person (--review-pairs). --explain says why a record is or is
+        not linked; --link and --unlink correct it by hand.
+
+        Examples:
+          screener dedupe --review my-review
+          screener dedupe --review-pairs --reviewer ann
+          screener dedupe --explain 42
+        """
         rev = open_review(review)
         console = Console(highlight=False, soft_wrap=True)
         who = reviewer or _default_reviewer()

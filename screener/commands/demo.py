@@ -17,7 +17,16 @@ def register(app: typer.Typer) -> None:
             typer.Argument(help="A new folder for the demo review (default: ./tacrolimus-demo)."),
         ] = None,
     ) -> None:
-        """Run the worked example: import, dedupe, screen, PRISMA, export and pool."""
+        """Run the worked example: import, dedupe, screen, PRISMA, export and pool.
+
+        Ge et al. 2015 (tacrolimus in refractory dermatomyositis/polymyositis): its search of
+        four databases is imported, deduplicated and screened by replaying two reviewers'
+        decisions, then reported, exported and pooled. Every number is counted.
+
+        Examples:
+          screener demo
+          screener demo /tmp/tacrolimus
+        """
         from screener.demo import new_folder, run_demo
 
         console = Console(highlight=False, soft_wrap=True)

@@ -38,7 +38,16 @@ def register(app: typer.Typer) -> None:
         ] = None,
         review: ReviewDir = DEFAULT_REVIEW,
     ) -> None:
-        """Export records or the included studies: RIS, CSV, JSON, BibTeX, extraction sheet."""
+        """Export records or the included studies: RIS, CSV, JSON, BibTeX, extraction sheet.
+
+        Without --decision every record is exported; --decision included gives the studies
+        included at full text (or at the --stage named). The extraction sheet has one row per
+        included study, ready for the pooling step.
+
+        Examples:
+          screener export --decision included --format ris --out included.ris
+          screener export --decision included --format extraction --out extraction.csv
+        """
         if fmt not in FORMATS:
             raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
         rev = open_review(review)
@@ -73,7 +82,15 @@ def register(app: typer.Typer) -> None:
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
-        """Pool single proportions from the extraction sheet (crude, logit REML, GLMM, FT)."""
+        """Pool single proportions from the extraction sheet (crude, logit REML, GLMM, FT).
+
+        Each study's events/total get an exact (Clopper-Pearson) interval; the pooled
+        proportion follows R's meta::metaprop defaults for each method named.
+
+        Examples:
+          screener pool extraction.csv --outcome muscle_strength
+          screener pool extraction.csv --method glmm --forest forest.png
+        """
         from screener.pooling.pool import parse_method, pool_sheet, to_json  # scipy: load on use
         from screener.pooling.text import format_pools
 

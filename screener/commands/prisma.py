@@ -51,7 +51,17 @@ def register(app: typer.Typer) -> None:
             ),
         ] = False,
     ) -> None:
-        """The PRISMA flow diagram, counted from the records, duplicates and decisions."""
+        """The PRISMA flow diagram, counted from the records, duplicates and decisions.
+
+        Every number is a query over the review; the arithmetic identities of the diagram
+        are checked before it is written. While decisions are pending the flow is refused
+        unless --allow-incomplete (then pending counts are marked).
+
+        Examples:
+          screener prisma --template 2009
+          screener prisma --out prisma-2020.svg
+          screener prisma --round 2 --out update.pdf
+        """
         if out is not None:
             check_output(out, template.value)
         opened = open_review(review)

@@ -50,7 +50,16 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="Also queue records already excluded by `screener criteria`."),
         ] = False,
     ) -> None:
-        """Screen records one at a time: i include, e exclude, m maybe, u undo, ? help."""
+        """Screen records one at a time: i include, e exclude, m maybe, u undo, ? help.
+
+        The terminal app shows the protocol's criteria, highlights its keywords and puts the
+        likely includes first; each decision is stored as the key is pressed, and the app
+        resumes at the first undecided record.
+
+        Examples:
+          screener screen --review my-review --reviewer ann
+          screener screen --stage full-text --reviewer ann
+        """
         from screener.screening.session import Session
         from screener.tui.app import ScreenApp  # textual is imported only here
 

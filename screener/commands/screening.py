@@ -44,11 +44,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Apply the limits table of review.toml (years, languages, publication types).
 
-        Failing records are excluded at title/abstract by reviewer `criteria`.
+        Failing records are excluded at title/abstract by reviewer `criteria`. A record a
+        person has decided is never touched; an unknown year or language never excludes.
+        Running it again adds nothing; --undo appends undo rows.
 
-        A record a person has decided is never touched; an unknown year or
-        language never excludes. Running it again adds nothing; --undo appends
-        undo rows.
+        Examples:
+          screener criteria --review my-review
+          screener criteria --undo
         """
         rev = open_review(review)
         console = Console(highlight=False, soft_wrap=True)
@@ -81,8 +83,7 @@ def register(app: typer.Typer) -> None:
         ],
         review: ReviewDir = DEFAULT_REVIEW,
     ) -> None:
-        """Record decisions in bulk from a CSV file (replaying it again adds
-        nothing).
+        """Record decisions in bulk from a CSV file (replaying it again adds nothing).
 
         Columns: key,stage,reviewer,decision,reason,note and optionally source.
 
@@ -95,6 +96,10 @@ def register(app: typer.Typer) -> None:
         reason: a number of the stage's reasons in review.toml, or text.
 
         Any error (named by row and column) stores nothing from the file.
+
+        Examples:
+          screener decide --file decisions.csv --review my-review
+          screener decide --file retrieval.csv
         """
         rev = open_review(review)
         result = decide_from_file(rev, file)
@@ -108,7 +113,7 @@ def register(app: typer.Typer) -> None:
                 "did not pass title/abstract; those rows count once they do."
             )
 
-    @app.command()
+    @app.command("conflicts")
     def conflicts_(
         review: ReviewDir = DEFAULT_REVIEW,
         stage: Annotated[
@@ -122,13 +127,15 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="Who resolves (noted on each consensus decision)."),
         ] = None,
     ) -> None:
-        """Disagreements between reviewers, with Cohen's kappa and percentage
-        agreement.
+        """Disagreements between reviewers, with Cohen's kappa and percentage agreement.
 
-        For agreement, maybe counts as include (excluded vs not excluded).
+        For agreement, maybe counts as include (excluded vs not excluded). --resolve asks
+        for each conflict in turn (i/e/m, s to skip, q to quit) and records a consensus
+        decision.
 
-        --resolve asks for each conflict in turn (i/e/m, s to skip, q to quit)
-        and records a consensus decision.
+        Examples:
+          screener conflicts --review my-review
+          screener conflicts --stage full-text --resolve --reviewer ann
         """
         rev = open_review(review)
         console = Console(highlight=False, soft_wrap=True)
@@ -138,8 +145,6 @@ def register(app: typer.Typer) -> None:
             _print_stage(console, rev, name, found)
             if resolve and found:
                 _resolve(console, rev, protocol, found, reviewer)
-
-    app.command(name="conflicts")(conflicts_)
 
     @app.command()
     def merge(
@@ -155,6 +160,10 @@ def register(app: typer.Typer) -> None:
         differ).
 
         Merging twice adds nothing; the other copy is only read.
+
+        Examples:
+          screener merge ../ann-copy --review my-review
+          screener merge ../ann-copy --reviewer ann
         """
         rev = open_review(review)
         result = merge_review(rev.db, other, reviewer or None)

@@ -61,7 +61,16 @@ def register(app: typer.Typer) -> None:
         review: ReviewDir = DEFAULT_REVIEW,
         as_json: Annotated[bool, typer.Option("--json", help="Stable JSON output.")] = False,
     ) -> None:
-        """Records per search and in total, deduplication, and the screening progress."""
+        """Records per search and in total, deduplication, and the screening progress.
+
+        Per stage and reviewer: what is decided and what is left, the agreement between
+        reviewers (Cohen's kappa) and the stopping aid at title/abstract. --json prints the
+        stable object documented in screener/screening/status.py.
+
+        Examples:
+          screener status --review my-review
+          screener status --json
+        """
         data = review_status(open_review(review))
         if as_json:
             typer.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -76,7 +76,15 @@ def register(app: typer.Typer) -> None:
         folder: Annotated[Path, typer.Argument(help="The new review's folder.")],
         title: Annotated[str | None, typer.Option(help="The review's title.")] = None,
     ) -> None:
-        """Create a review: a commented review.toml and an empty review.db."""
+        """Create a review: a commented review.toml and an empty review.db.
+
+        review.toml is the protocol (question, criteria, limits, exclusion reasons), edited by
+        hand; review.db holds the searches, records and decisions. The folder must be new or
+        empty.
+
+        Examples:
+          screener init my-review --title "Tacrolimus in refractory myositis"
+        """
         review = init_review(folder, title)
         Console().print(f"Created review in {review.path} (review.toml, review.db).")
 
@@ -105,8 +113,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import search exports, one search per file (the same file twice is refused).
 
-        Each file is imported on its own, all or nothing; a file that fails is reported on
-        stderr and the others are still imported; the exit code is then 1.
+        The format is sniffed from the content. Each file is imported on its own, all or
+        nothing; a file that fails is reported on stderr and the others are still imported;
+        the exit code is then 1.
+
+        Examples:
+          screener import pubmed.nbib --database PubMed --searched 2015-04-30
+          screener import embase.ris central.ris cnki.txt --searched 2015-04-30
+          screener import update/pubmed-2016.nbib --round 2 --searched 2016-04-30
         """
         opened = open_review(review)
         console = Console(highlight=False, soft_wrap=True)
@@ -139,7 +153,15 @@ def register(app: typer.Typer) -> None:
         review: ReviewDir = DEFAULT_REVIEW,
         as_json: Annotated[bool, typer.Option("--json", help="Stable JSON output.")] = False,
     ) -> None:
-        """What was imported, PRISMA-S style: database, interface, date, query, file, count."""
+        """What was imported, PRISMA-S style: database, interface, date, query, file, count.
+
+        One row per imported file, in the order imported, with the round it belongs to and
+        the number of records it held.
+
+        Examples:
+          screener searches --review my-review
+          screener searches --json
+        """
         opened = open_review(review)
         try:
             rows = list_searches(opened)
