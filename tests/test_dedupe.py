@@ -233,8 +233,19 @@ def test_explain_says_why(review: Review) -> None:
         lines[0]
         == f"Record {pubmed} is a duplicate of record {embase} (group of 2: {embase}, {pubmed})."
     )
-    assert lines[1].startswith(f"  pair 1 with {embase}: auto; rule title+authors+source;")
-    assert f"  not linked to {erratum}: veto:notice(article/erratum);" in "\n".join(lines)
+    assert lines[1] == f"  pair 1 with {embase}: auto; rule score"
+    assert lines[2].split() == ["field", "evidence", "input", "weight", "contribution"]
+    # every field of the model, its evidence and its part of the score, then the sum
+    rows = {line.split()[0]: line.split() for line in lines[3:14]}
+    assert rows["title"][1:3] == ["1.0", "+1.00"]
+    assert rows["issue"][1:3] == ["-", "+0.00"]  # missing on one side: neither for nor against
+    assert rows["year"][1:4] == ["0", "apart", "+1.00"]
+    weights = dedupe.model.MODEL.weights
+    assert float(rows["pages"][-1]) == pytest.approx(weights["pages"], abs=0.01)
+    total = sum(float(r[-1]) for name, r in rows.items() if name != "intercept")
+    z = float(lines[14].split()[1])
+    assert z == pytest.approx(total + dedupe.model.MODEL.intercept, abs=0.03)
+    assert f"  not linked to {erratum}: veto:notice(article/erratum)" in lines
     assert (
         dedupe.explain(db, other)[0] == f"Record {other} is kept: it is linked to no other record."
     )
@@ -258,12 +269,18 @@ def test_author_formats_share_one_surname(name: str) -> None:
         ("Suppl-29", ("", "")),
         ("e012345", ("E12345", "")),
         ("221--228", ("221", "228")),
+        ("1763-1762", ("1762", "1763")),
+        ('"123-130"', ("123", "130")),
+        ("123 Suppl 2", ("123", "")),
+        ("123-5, 130-2", ("123", "125")),
     ],
 )
 def test_page_forms(pages: str, expected: tuple[str, str]) -> None:
-    from screener.dedupe.features import page_parts
+    from screener.dedupe.features import _unquote
+    from screener.dedupe.pages import page_parts
 
-    assert page_parts(pages) == expected
+    parts = page_parts(_unquote(pages))
+    assert (parts.first, parts.last) == expected
 
 
 @pytest.mark.parametrize(

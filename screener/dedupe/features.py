@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from screener import normalize
+from screener.dedupe.pages import Pages, page_parts
+from screener.dedupe.titles import clean_title, title_variants
+from screener.dedupe.venue import venue_keys
 
 # Titles of notices that are not the article they name (DedupEndNote, bib-dedupe).
 _NOTICE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -43,15 +46,10 @@ _CONFERENCE_TYPES = re.compile(
     r"conference|congress|meeting|inproceedings|proceedings|abstract", re.I
 )
 _SUPPLEMENT = re.compile(r"suppl|supplement", re.I)
-_EXCEL_DAMAGE = re.compile(r"^\d{1,2}-[A-Za-z]{3}$|^[A-Za-z]{3}-\d{1,2}$")
-_WORD_PAGE = re.compile(r"^[A-Za-z]{2,}\b|^[a-z]-")
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
 _THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}\b)")
 _NON_LETTER = re.compile(r"[^a-z]")
-_LETTER_DASH = re.compile(r"(?<=[A-Za-z])[\s-]+(?=\d)")
-_PAGE_SPLIT = re.compile(r"[-+,]")
-_PAGE = re.compile(r"([A-Z]*)0*(\d+)([A-Z]*)")
 _INITIALS = re.compile(r"^[A-Z]{1,4}$")
 
 # Accession numbers that name one record of one article (own, or cross-referenced with _xref).
@@ -73,6 +71,7 @@ class Features:
     title: str  # normalise.title_key
     title_sorted: str  # tokens sorted: order-insensitive fuzzy comparison at ``ratio`` speed
     title_numbers: tuple[str, ...]  # numbers in the title, roman ones as arabic ("part ii" -> 2)
+    title_alts: tuple[str, ...]  # the title in another language or form (titles.title_variants)
     title_translated: str
     cjk: bool  # the title is written in Chinese/Japanese/Korean script
     notice: str  # erratum | retraction | reply | comment | ""
@@ -83,33 +82,25 @@ class Features:
     issn: frozenset[str]
     volume: str
     issue: str
-    first_page: str
-    last_page: str
+    pages: Pages
     doi: str
     pmid: str
     ids: frozenset[str]  # "kind:value" accession numbers, own and cross-referenced
     abstract: str  # first 300 characters of the comparable abstract
     completeness: int
+    language: str = ""
+
+    @property
+    def first_page(self) -> str:
+        return self.pages.first
+
+    @property
+    def last_page(self) -> str:
+        return self.pages.last
 
     @property
     def short_title(self) -> bool:
         return len(self.title.split()) < SHORT_TITLE_WORDS or len(self.title) < SHORT_TITLE_CHARS
-
-
-_TRAILING_NOTE = re.compile(r"[\s.]*\[[^\[\]]*(?:\]|$)[\s.]*$")
-
-
-def clean_title(title: str) -> str:
-    """Drop trailing bracketed notes (``[Review] [33 refs]``, ``[Erratum appears in ...]``).
-
-    A title that is wholly bracketed (MEDLINE's translated titles) is kept as it is.
-    """
-    text = title.strip()
-    while True:
-        stripped = _TRAILING_NOTE.sub("", text)
-        if stripped == text or len(stripped) < 10:
-            return text
-        text = stripped
 
 
 _ROMAN = {
@@ -161,28 +152,6 @@ def _number(value: str | None) -> str:
     return match.group(0).lstrip("0") or "0" if match else ""
 
 
-def page_parts(value: str | None) -> tuple[str, str]:
-    """Comparable first and last page: ``S-1178`` -> ``S1178``; damaged values -> unknown.
-
-    Damage seen in real exports: Excel dates (``08-Nov``), a word for the first page
-    (``Suppl-29``, ``t-8``).
-    """
-    if not value or _EXCEL_DAMAGE.match(value.strip()) or _WORD_PAGE.match(value.strip()):
-        return "", ""
-    text = _LETTER_DASH.sub("", value.strip())
-    norm = normalize.pages(text) or ""
-    parts = [p for p in _PAGE_SPLIT.split(norm) if p]
-    if not parts:
-        return "", ""
-
-    def clean(page: str) -> str:
-        page = page.strip().upper()
-        match = _PAGE.fullmatch(page)
-        return f"{match.group(1)}{match.group(2)}{match.group(3)}" if match else page
-
-    return clean(parts[0]), clean(parts[-1]) if len(parts) > 1 else ""
-
-
 def _ids(row: dict[str, Any], doi: str, pmid: str) -> frozenset[str]:
     out = set()
     if pmid:
@@ -219,7 +188,7 @@ def _journal(journal: str, abbrev: str) -> tuple[tuple[str, ...], bool]:
     """Comparable keys of a journal name and its abbreviation; whether it names a meeting."""
     names = [n for n in (journal, abbrev) if n]
     names += [re.split(r"\s[:=]\s|\.(?=\S)|\. ", n)[0] for n in names]
-    keys = tuple(sorted({k for k in map(normalize.journal_key, names) if k}))
+    keys = venue_keys(names)
     meeting = bool(_CONFERENCE.search(normalize.journal_key(" ".join(names[:2]))))
     return keys, meeting
 
@@ -227,9 +196,11 @@ def _journal(journal: str, abbrev: str) -> tuple[tuple[str, ...], bool]:
 def features(row: dict[str, Any], cache: FeatureCache | None = None) -> Features:
     """Features of a ``records`` row joined with its search's ``round`` and ``database``."""
     cache = cache if cache is not None else FeatureCache()
-    title_raw = clean_title(row.get("title") or "")
-    title = normalize.title_key(title_raw)
-    translated = normalize.title_key(row.get("title_translated"))
+    title_raw = clean_title(row.get("title"))
+    variants = [normalize.title_key(v) for v in title_variants(title_raw)]
+    title = variants[0]
+    translated = normalize.title_key(clean_title(row.get("title_translated")))
+    alts = tuple(dict.fromkeys(v for v in [*variants[1:], translated] if v and v != title))
     # the script of the title decides how titles compare, not the article's language: Embase
     # gives a Chinese article an English title, CNKI gives it its Chinese one
     cjk = normalize.has_cjk(title_raw)
@@ -249,7 +220,7 @@ def features(row: dict[str, Any], cache: FeatureCache | None = None) -> Features
     journals, meeting = cache.journals[journal_id]
     types_json = row.get("publication_types") or "[]"
     types = json.loads(types_json) if isinstance(types_json, str) else types_json
-    first, last = page_parts(row.get("pages"))
+    pages = page_parts(_unquote(row.get("pages")))
     # a supplement alone is not a meeting: journals publish whole articles in supplements
     conference = bool(meeting or any(_CONFERENCE_TYPES.search(str(t)) for t in types or []))
     notice = ""
@@ -257,8 +228,8 @@ def features(row: dict[str, Any], cache: FeatureCache | None = None) -> Features
         if pattern.search(title):
             notice = kind
             break
-    doi = normalize.doi(row.get("doi")) or ""
-    pmid = normalize.pmid(row.get("pmid")) or ""
+    doi = normalize.doi(_unquote(row.get("doi"))) or ""
+    pmid = normalize.pmid(_unquote(row.get("pmid"))) or ""
     issn = frozenset(
         re.sub(r"[^0-9x]", "", m.lower())
         for m in re.findall(r"\d{4}-?\d{3}[\dXx]", row.get("issn") or "")
@@ -272,7 +243,7 @@ def features(row: dict[str, Any], cache: FeatureCache | None = None) -> Features
         journals,
         row.get("volume"),
         row.get("issue"),
-        first,
+        pages.first,
         doi,
         pmid,
     )
@@ -283,6 +254,7 @@ def features(row: dict[str, Any], cache: FeatureCache | None = None) -> Features
         title=title,
         title_sorted=" ".join(sorted(title.split())),
         title_numbers=title_numbers(title),
+        title_alts=alts,
         title_translated=translated,
         cjk=cjk,
         notice=notice,
@@ -291,13 +263,28 @@ def features(row: dict[str, Any], cache: FeatureCache | None = None) -> Features
         year=normalize.year(row.get("year")),
         journals=journals,
         issn=issn,
-        volume=_number(row.get("volume")),
-        issue="" if _SUPPLEMENT.search(row.get("issue") or "") else _number(row.get("issue")),
-        first_page=first,
-        last_page=last,
+        volume=_number(_unquote(row.get("volume"))),
+        issue=_issue(_unquote(row.get("issue"))),
+        pages=pages,
         doi=doi,
         pmid=pmid,
         ids=_ids(row, doi, pmid),
         abstract=abstract,
         completeness=sum(1 for f in fields if f) + (2 if len(abstract) > 100 else 0),
+        language=str(row.get("language") or "").lower()[:3],
     )
+
+
+_QUOTED = re.compile("^[\"'\u201c\u201d\u2018\u2019\\s]+|[\"'\u201c\u201d\u2018\u2019\\s]+$")
+
+
+def _unquote(value: Any) -> str | None:
+    """A field without the quotes some exports leave around it (``"12"``)."""
+    if value is None:
+        return None
+    return _QUOTED.sub("", str(value)) or None
+
+
+def _issue(value: str | None) -> str:
+    """The issue number; a supplement is no issue number."""
+    return "" if _SUPPLEMENT.search(value or "") else _number(value)

@@ -13,6 +13,7 @@ from screener.db import now
 from screener.dedupe import store
 from screener.dedupe.blocking import candidate_pairs
 from screener.dedupe.features import features
+from screener.dedupe.model import MODEL, contributions, logit, probability
 from screener.dedupe.rules import decide
 from screener.dedupe.scoring import compare
 from screener.errors import DataError
@@ -226,9 +227,8 @@ def explain(db: sqlite_utils.Database, record_id: int, limit: int = 5) -> list[s
         other = p.record_b if p.record_a == record_id else p.record_a
         known.add(other)
         who = f" by {p.reviewer} at {p.decided_at}" if p.reviewer else ""
-        lines.append(
-            f"  pair {p.id} with {other}: {p.status}{who}; rule {p.rule}; {_brief(p.scores)}"
-        )
+        lines.append(f"  pair {p.id} with {other}: {p.status}{who}; rule {p.rule}")
+        lines += contribution_lines(p.scores)
     records = store.load(db)
     index = next(i for i, f in enumerate(records) if f.id == record_id)
     shown = 0
@@ -238,13 +238,40 @@ def explain(db: sqlite_utils.Database, record_id: int, limit: int = 5) -> list[s
             continue
         scores = compare(records[i], records[j])
         verdict = decide(records[i], records[j], scores)
-        lines.append(f"  not linked to {near.id}: {verdict.rule}; {_brief(scores)}")
+        lines.append(f"  not linked to {near.id}: {verdict.rule}")
+        lines += contribution_lines(scores)
         shown += 1
     if shown == 0 and not known:
         lines.append("  no other record shares a key or a similar title with it.")
     return lines
 
 
-def _brief(scores: dict[str, Any]) -> str:
-    parts = [f"{k} {v}" for k, v in sorted(scores.items()) if v is not None and v is not False]
-    return ", ".join(parts) or "no comparable fields"
+def contribution_lines(scores: dict[str, Any]) -> list[str]:
+    """Each field's evidence and its contribution to the score (``--explain``)."""
+    lines = ["      field          evidence   input   weight   contribution"]
+    for name, value, part in contributions(scores):
+        raw = scores.get("year_gap" if name == "year" else name)
+        shown = "-" if raw is None or raw is False else ("yes" if raw is True else f"{raw}")
+        if name == "year" and raw is not None:
+            shown = f"{raw} apart"
+        weight = MODEL.weights.get(name, 0.0)
+        lines.append(f"      {name:<14} {shown:<10} {value:+6.2f}   {weight:6.3f}   {part:+7.2f}")
+    z = logit(scores)
+    lines.append(f"      {'intercept':<14} {'':<10} {'':6}   {'':6}   {MODEL.intercept:+7.2f}")
+    lines.append(f"      sum {z:+.2f} -> probability {probability(scores):.3f}")
+    flags = [f"{k} {v}" for k, v in sorted(scores.items()) if k in _CONSTRAINT_FIELDS and v]
+    if flags:
+        lines.append("      also: " + "; ".join(flags))
+    return lines
+
+
+# evidence that the constraints (rules.constraint) use but the score does not
+_CONSTRAINT_FIELDS = (
+    "conference",
+    "cross_language",
+    "doi",
+    "ids",
+    "notice",
+    "pmid",
+    "title_numbers",
+)

@@ -1,10 +1,34 @@
-"""The rules that decide a pair: a veto first, then a duplicate rule, then the review queue.
+"""How a pair is decided: constraints first, then the calibrated score.
 
 Specificity first: a false merge hides a study from the reviewer, a missed duplicate costs one
-extra click. So every automatic link needs the title *and* independent agreement (an identifier,
-or authors plus the place of publication), and every veto names the field that disagrees.
-Rules are data: ``RULES`` lists them in the order they are tried; ``decide`` returns the first
-that fires. Thresholds are on the 0..1 scores of :mod:`screener.dedupe.scoring`.
+extra click. A pair goes through three steps; the first that decides names itself in the
+pair's ``rule``.
+
+1. **Constraints** (:func:`constraint`), kept as verdicts because one field settles them:
+   different DOIs or PMIDs (hard vetoes, sent to review only when everything else is
+   identical), different numbers in the titles (part 1 / part 2), a notice (erratum, reply,
+   comment, retraction) against an article, years more than one apart (``YEAR_GAP``), a
+   meeting abstract against an article (unless the two are the same supplement item), a CJK
+   title against a Latin one (identifiers or the translated title plus year, volume and page).
+   A shared identifier (DOI, PMID, accession) links when the titles agree.
+2. **Titles in two languages** (the language fields differ or a title carries its
+   translation): the title cannot tell, so volume, first page, year, authors and journal must
+   all agree (``translated-title+place``).
+3. **The score** (:mod:`screener.dedupe.model`): a probability from the per-field evidence.
+   At ``AUTO_P`` or above the pair is linked, if the title agrees (``TITLE_AUTO``) and
+   something independent of the title does too (authors ``AUTHORS_OK``, journal
+   ``JOURNAL_OK``, or volume + first page); a short or generic title or a notice also needs
+   volume + first page (or volume + the same abstract, ``ABSTRACT_SAME``); a pair without
+   a year, or with different issue numbers, needs volume + first page (an updated Cochrane
+   review keeps its title, volume and authors in another issue). A title that matches only as the
+   start or end of the other (truncated, subtitle lost) also needs the authors
+   (``PARTIAL_AUTHORS``) and no disagreeing abstract (``PARTIAL_ABSTRACT``): two abstracts
+   printed on one page of one issue often share the start of their titles. Two abstracts
+   that differ (below ``ABSTRACT_DIFFERENT``) never link automatically. At ``REVIEW_P``
+   or above (title at least ``TITLE_REVIEW``) the pair goes to the review queue.
+
+Thresholds are on the 0..1 scores of :mod:`screener.dedupe.scoring`; each has boundary pairs
+in tests/test_dedupe_rules.py.
 """
 
 from __future__ import annotations
@@ -12,17 +36,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from screener.dedupe.features import Features
+from screener.dedupe.model import MODEL, Model, probability
 from screener.dedupe.scoring import Scores
 
 AUTO = "auto"
 REVIEW = "review"
+
+YEAR_GAP = 1  # years apart that a pair may be (ahead-of-print vs print)
+AUTO_P = 0.85  # probability for an automatic link
+REVIEW_P = 0.5  # probability for the review queue
+TITLE_AUTO = 0.85  # least title similarity for an automatic link by score
+TITLE_REVIEW = 0.8  # least title similarity for the review queue
+AUTHORS_OK = 0.7  # authors agree
+JOURNAL_OK = 0.9  # journal agrees
+PLACE_PAGES = 0.9  # first pages agree (same, or a range end / backwards range)
+PARTIAL_AUTHORS = 0.8  # a partial title needs authors this close
+PARTIAL_ABSTRACT = 0.9  # ... and abstracts (when both have one) this close
+ID_TITLE = 0.85  # a shared identifier links when the titles are this close
+ID_TITLE_REVIEW = 0.7  # ... and is reviewed down to this
+TRANSLATED_AUTHORS = 0.9  # titles in two languages: authors this close
+ABSTRACT_SAME = 0.95  # a short title or notice: same volume and this close an abstract
+ABSTRACT_DIFFERENT = 0.55  # two abstracts this far apart are two works (never auto-linked)
 
 
 @dataclass(frozen=True)
 class Verdict:
     status: str | None  # auto | review | None (not duplicates)
     rule: str  # the rule or veto that decided
-    score: float  # one number to sort the review queue by
+    score: float  # the calibrated probability; sorts the review queue
 
 
 def _ge(value: float | None, threshold: float) -> bool:
@@ -33,39 +74,34 @@ def _known_diff(value: float | None) -> bool:
     return value is not None and value == 0.0
 
 
-def _score(s: Scores) -> float:
-    weights = {
-        "title": 3.0,
-        "authors": 2.0,
-        "journal": 1.0,
-        "volume": 1.0,
-        "pages": 1.0,
-        "abstract": 1.0,
-        "doi": 2.0,
-        "issue": 0.5,
-    }
-    total = weight = 0.0
-    for name, w in weights.items():
-        value = s.get(name)
-        if value is not None:
-            total += w * float(value)
-            weight += w
-    return round(total / weight, 3) if weight else 0.0
+def _abstracts_differ(s: Scores) -> bool:
+    return s["abstract"] is not None and s["abstract"] < ABSTRACT_DIFFERENT
 
 
-def decide(a: Features, b: Features, s: Scores) -> Verdict:
+def _place(s: Scores) -> bool:
+    """Volume and first page agree."""
+    return s["volume"] == 1.0 and _ge(s["pages"], PLACE_PAGES)
+
+
+def decide(a: Features, b: Features, s: Scores, model: Model = MODEL) -> Verdict:
     """Auto-link, send to review, or leave apart; with the name of the deciding rule."""
-    score = _score(s)
+    score = probability(s, model)
+    verdict = constraint(a, b, s, score)
+    if verdict is not None:
+        return verdict
+    return by_score(a, s, score)
+
+
+def constraint(a: Features, b: Features, s: Scores, score: float = 0.0) -> Verdict | None:
+    """The verdict of a veto, an identifier or a language rule; None: the score decides."""
     title = s["title"]
-    authors = s["authors"]
-    journal = s["journal"]
     gap = s["year_gap"]
     id_match = s["doi"] == 1.0 or s["pmid"] == 1.0 or s["ids"] == 1.0
+    authors_ok = _ge(s["authors"], AUTHORS_OK)
+    journal_ok = _ge(s["journal"], JOURNAL_OK)
     same_volume = s["volume"] == 1.0
-    same_pages = s["pages"] == 1.0
-    authors_ok = _ge(authors, 0.7)
-    journal_ok = _ge(journal, 0.9)
-    place = same_volume and same_pages  # volume and first page agree
+    same_pages = _ge(s["pages"], PLACE_PAGES)
+    place = same_volume and same_pages
 
     def review(rule: str) -> Verdict:
         return Verdict(REVIEW, rule, score)
@@ -73,7 +109,6 @@ def decide(a: Features, b: Features, s: Scores) -> Verdict:
     def apart(rule: str) -> Verdict:
         return Verdict(None, rule, score)
 
-    # --- vetoes: a field that is known on both sides and disagrees --------------------------
     if _known_diff(s["doi"]) and not id_match:
         if _ge(title, 0.98) and gap == 0 and authors_ok and place:
             return review("veto:different-doi")
@@ -86,15 +121,14 @@ def decide(a: Features, b: Features, s: Scores) -> Verdict:
         return apart("veto:different-numbers-in-title")  # part 1 / part 2, phase II / III
     if a.notice != b.notice:
         return apart(f"veto:notice({a.notice or 'article'}/{b.notice or 'article'})")
-    if gap is not None and gap > 1:
+    if gap is not None and gap > YEAR_GAP:
         if id_match and _ge(title, 0.9):
             return review("veto:year-gap")
         return apart("veto:year-gap")
-    same_issue = s["issue"] == 1.0
     if a.conference != b.conference and not (
         # one database tags the meeting abstract, the other lists the same supplement item
         # (a full paper in the same journal and volume has its own pages, issue and abstract)
-        (journal_ok and same_volume and (same_pages or same_issue))
+        (journal_ok and same_volume and (same_pages or s["issue"] == 1.0))
         or (journal_ok and gap == 0 and (same_pages or _ge(s["abstract"], 0.95)))
         or (s["doi"] == 1.0 and _ge(title, 0.9))
     ):
@@ -103,81 +137,57 @@ def decide(a: Features, b: Features, s: Scores) -> Verdict:
         return apart("veto:conference-vs-article")
     if s["cross_language"]:
         return _cross_language(s, id_match, score)
-
-    # --- identifiers -----------------------------------------------------------------------
     if id_match:
-        if _ge(title, 0.85) or (title is None and (authors_ok or journal_ok or place)):
+        if _ge(title, ID_TITLE) or (title is None and (authors_ok or journal_ok or place)):
             return Verdict(AUTO, "same-identifier", score)
-        if _ge(title, 0.7) and not _known_diff(s["pages"]):
+        if _ge(title, ID_TITLE_REVIEW) and not _known_diff(s["pages"]):
             return review("same-identifier-different-title")
         return apart("same-identifier-different-title")  # e.g. one DOI for a whole supplement
-
-    if _known_diff(s["volume"]) or _known_diff(s["pages"]):
-        field = "volume" if _known_diff(s["volume"]) else "pages"
-        if _ge(title, 0.97) and authors_ok and journal_ok and gap == 0:
-            return review(f"veto:different-{field}")
-        return apart(f"veto:different-{field}")
-
-    if _known_diff(s["issue"]) and not place:
-        # same volume, other issue (yearly updates, series): only a human can tell
-        if _ge(title, 0.97) and authors_ok and journal_ok and gap is not None and gap <= 1:
-            return review("veto:different-issue")
-        return apart("veto:different-issue")
-
-    # --- notices and short titles need the place of publication -------------------------------
-    if a.notice or a.short_title or b.short_title:
-        kind = "notice" if a.notice else "short-title"
-        if _ge(title, 0.95) and place and (journal_ok or authors_ok) and gap is not None:
-            return Verdict(AUTO, f"{kind}+volume+page", score)
-        if _ge(title, 0.95) and authors_ok and journal_ok and gap == 0:
-            if same_volume and _ge(s["abstract"], 0.95):
-                return Verdict(AUTO, f"{kind}+authors+journal+abstract", score)
-            return review(f"{kind}-without-page")
-        return apart(f"{kind}-needs-volume-and-page")
-
-    # --- title with independent agreement -------------------------------------------------------
-    if gap is None:
-        if _ge(title, 0.95) and authors_ok and place:
-            return Verdict(AUTO, "title+authors+volume+page", score)
-        if _ge(title, 0.95) and authors_ok and journal_ok:
-            return review("no-year")
-        return apart("no-year")
-    journal_differs = journal is not None and journal < 0.8
-    if _ge(title, 0.95):
-        if authors_ok and (
-            journal_ok or place or (_ge(s["abstract"], 0.9) and not journal_differs)
+    two_languages = (a.language != b.language and a.language and b.language) or s.get("translated")
+    if two_languages and not _ge(title, TITLE_AUTO):
+        if (
+            place
+            and gap == 0
+            and not _abstracts_differ(s)
+            and _ge(s["authors"], TRANSLATED_AUTHORS)
+            and journal_ok
+            and not a.conference
         ):
-            return Verdict(AUTO, "title+authors+source", score)
-        if place and journal_ok:
-            return Verdict(AUTO, "title+journal+volume+page", score)
-        if authors_ok and gap == 0 and journal is None:
-            return (
-                Verdict(AUTO, "title+authors+year", score)
-                if _ge(title, 0.99) and (same_volume or same_pages)
-                else review("title+authors-no-journal")
-            )
-        if journal_differs and not place:
-            if (
-                a.conference
-                and b.conference
-                and gap == 0
-                and _ge(title, 0.97)
-                and _ge(authors, 0.9)
-            ):
-                return review("conference-named-differently")
-            return apart("different-journal")
-        if authors_ok or journal_ok or place:
-            return review("title-with-partial-support")
-        return apart("title-only")
-    if _ge(title, 0.85):
-        if authors_ok and journal_ok and place:
-            return Verdict(AUTO, "close-title+authors+journal+volume+page", score)
-        if authors_ok and _ge(s["abstract"], 0.95) and (journal_ok or place):
-            return Verdict(AUTO, "close-title+authors+abstract", score)
-        if _ge(title, 0.9) and authors_ok and (journal_ok or place) and gap == 0:
-            return review("close-title")
-        return apart("close-title-weak-support")
-    return apart("different-title")
+            return Verdict(AUTO, "translated-title+place", score)
+        return apart("translated-title-without-place")
+    return None
+
+
+def by_score(a: Features, s: Scores, score: float) -> Verdict:
+    """Link, review or leave apart by the calibrated score and the guards of the docstring."""
+    title = s["title"]
+    if score >= AUTO_P and _ge(title, TITLE_AUTO):
+        place = _place(s)
+        supported = _ge(s["authors"], AUTHORS_OK) or _ge(s["journal"], JOURNAL_OK) or place
+        missing = ""
+        if not supported:
+            missing = "independent-agreement"
+        elif _abstracts_differ(s):
+            missing = "agreeing-abstracts"
+        elif (a.notice or s.get("short_title")) and not (
+            place or (s["volume"] == 1.0 and _ge(s["abstract"], ABSTRACT_SAME))
+        ):
+            missing = "volume-and-page"
+        elif s["year_gap"] is None and not place:
+            missing = "year-or-place"
+        elif s["issue"] == 0.0 and not place:
+            missing = "page-agreement-against-other-issue"  # yearly updates, series
+        elif s.get("title_partial") and not (
+            _ge(s["authors"], PARTIAL_AUTHORS)
+            and (s["abstract"] is None or _ge(s["abstract"], PARTIAL_ABSTRACT))
+        ):
+            missing = "authors-and-abstract-for-partial-title"
+        if not missing:
+            return Verdict(AUTO, "score", score)
+        return Verdict(REVIEW, f"score-without-{missing}", score)
+    if score >= REVIEW_P and _ge(title, TITLE_REVIEW):
+        return Verdict(REVIEW, "score-uncertain", score)
+    return Verdict(None, "score-low", score)
 
 
 def _cross_language(s: Scores, id_match: bool, score: float) -> Verdict:

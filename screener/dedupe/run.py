@@ -10,6 +10,7 @@ import sqlite_utils
 
 from screener.dedupe import store
 from screener.dedupe.blocking import candidate_pairs
+from screener.dedupe.model import MODEL, Model
 from screener.dedupe.rules import AUTO, REVIEW, decide
 from screener.dedupe.scoring import compare
 
@@ -27,9 +28,15 @@ class DedupeSummary:
 
 
 def deduplicate(
-    db: sqlite_utils.Database, prefer_databases: Sequence[str] = (), full: bool = False
+    db: sqlite_utils.Database,
+    prefer_databases: Sequence[str] = (),
+    full: bool = False,
+    model: Model = MODEL,
 ) -> DedupeSummary:
     """Link duplicates among the records not compared before (all records with ``full``).
+
+    ``model``: the score's coefficients (the fitted ``MODEL``; the accuracy bench passes
+    models fitted without the set it measures).
 
     Human decisions on pairs (confirmed/rejected) are never overwritten. Idempotent: a second
     run with no new records compares nothing and changes nothing.
@@ -48,7 +55,7 @@ def deduplicate(
         if existing.get((a.id, b.id)) in store.HUMAN:
             continue
         scores = compare(a, b)
-        verdict = decide(a, b, scores)
+        verdict = decide(a, b, scores, model)
         if verdict.status is None:
             continue
         found.append((a.id, b.id, verdict.score, json.dumps(scores, sort_keys=True), verdict))

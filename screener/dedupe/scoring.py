@@ -13,63 +13,67 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
 from screener.dedupe.features import Features
-from screener.normalize import journal_keys_match
+from screener.dedupe.pages import pages_similarity
+from screener.dedupe.venue import venue_similarity
 
 Scores = dict[str, Any]
 
 # Shortest title prefix accepted as "the same title, truncated".
 _PREFIX_CHARS = 40
+# Fewest words of a title that another title continues or ends with (subtitle lost, heading).
+_PART_WORDS = 3
 
 
 def title_similarity(a: str, b: str, a_sorted: str = "", b_sorted: str = "") -> float | None:
-    """Title similarity 0..1: best of plain, token-sorted and truncated-prefix comparison."""
+    """Title similarity 0..1: best of plain, token-sorted and partial-title comparison."""
+    return _title(a, b, a_sorted, b_sorted)[0]
+
+
+def _title(a: str, b: str, a_sorted: str = "", b_sorted: str = "") -> tuple[float | None, bool]:
+    """(similarity, partial): ``partial`` when the value comes from one title being a part of
+    the other (truncated, subtitle lost, heading prefixed), not from the whole titles."""
     if not a or not b:
-        return None
+        return None, False
     if a == b:
-        return 1.0
-    best = fuzz.ratio(a, b)
+        return 1.0, False
+    whole = fuzz.ratio(a, b)
     if a_sorted and b_sorted:
-        best = max(best, fuzz.ratio(a_sorted, b_sorted))
+        whole = max(whole, fuzz.ratio(a_sorted, b_sorted))
+    part = 0.0
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) >= _PREFIX_CHARS and long.startswith(short):
-        best = max(best, 97.0)
-    elif len(short.split()) >= 3 and long.startswith(short + " "):
-        best = max(best, 90.0)  # a short title that the other one continues (subtitle lost)
+        part = 97.0
+    elif len(short.split()) >= _PART_WORDS and (
+        long.startswith(short + " ") or long.endswith(" " + short)
+    ):
+        part = 90.0  # a title that the other one continues (subtitle lost) or ends (heading)
     elif len(short) >= _PREFIX_CHARS and len(short) < 0.9 * len(long):
         # truncated with a typo: compare the shorter with the same length of the longer
-        best = max(best, min(96.0, fuzz.ratio(short, long[: len(short)])))
-    return round(best / 100, 3)
+        part = min(96.0, fuzz.ratio(short, long[: len(short)]))
+    if part > whole:
+        return round(part / 100, 3), True
+    return round(whole / 100, 3), False
+
+
+def _best_title(a: Features, b: Features) -> tuple[float | None, bool]:
+    """The best agreement between any form of one title and any form of the other."""
+    best = _title(a.title, b.title, a.title_sorted, b.title_sorted)
+    if not a.title_alts and not b.title_alts:
+        return best
+    for x in (a.title, *a.title_alts):
+        for y in (b.title, *b.title_alts):
+            if (x, y) == (a.title, b.title):
+                continue
+            found = _title(x, y, " ".join(sorted(x.split())), " ".join(sorted(y.split())))
+            if found[0] is not None and (best[0] is None or found[0] > best[0]):
+                best = found
+    return best
 
 
 def _same(x: str, y: str) -> float | None:
     if not x or not y:
         return None
     return 1.0 if x == y else 0.0
-
-
-def _article_number(first: str, last: str) -> bool:
-    """``e12724``, ``a1754``, ``c1804``, ``1014`` (no range): an electronic article number."""
-    return not last and ((first[:1] in "EAC" and first[1:].isdigit()) or len(first) >= 5)
-
-
-def pages_similarity(a: Features, b: Features) -> float | None:
-    """1.0 same first page; 0.8 a single page that ends the other's range; None when the two
-    use different numbering (article number vs printed pages); 0.5 same number, one lost its
-    supplement/electronic letter; 0.0 different."""
-    if not a.first_page or not b.first_page:
-        return None
-    if a.first_page == b.first_page:
-        return 1.0
-    if (not a.last_page and a.first_page == b.last_page) or (
-        not b.last_page and b.first_page == a.last_page
-    ):
-        return 0.8
-    if _article_number(a.first_page, a.last_page) != _article_number(b.first_page, b.last_page):
-        return None
-    da, db = a.first_page.lstrip("SE"), b.first_page.lstrip("SE")
-    if da and da == db:  # S123 vs 123, e1234 vs 1234: same number, one lost its letter
-        return 0.5
-    return 0.0
 
 
 def authors_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:
@@ -98,14 +102,7 @@ def _same_surname(x: str, y: str) -> bool:
 def journal_similarity(a: Features, b: Features) -> float | None:
     if a.issn and b.issn and a.issn & b.issn:
         return 1.0
-    if not a.journals or not b.journals:
-        return None
-    for ka in a.journals:
-        for kb in b.journals:
-            if journal_keys_match(ka, kb):
-                return 1.0
-    best = max(fuzz.token_sort_ratio(ka, kb) for ka in a.journals for kb in b.journals)
-    return round(best / 100, 3)
+    return venue_similarity(a.journals, b.journals)
 
 
 def _numbers(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:
@@ -121,9 +118,9 @@ def compare(a: Features, b: Features) -> Scores:
     if cross_language:
         # a CJK title is compared only through its translated title (never guessed)
         ta, tb = (a.title_translated, b.title) if a.cjk else (a.title, b.title_translated)
-        title = title_similarity(ta, tb, " ".join(sorted(ta.split())), " ".join(sorted(tb.split())))
+        title, partial = _title(ta, tb, " ".join(sorted(ta.split())), " ".join(sorted(tb.split())))
     else:
-        title = title_similarity(a.title, b.title, a.title_sorted, b.title_sorted)
+        title, partial = _best_title(a, b)
     year = None if a.year is None or b.year is None else abs(a.year - b.year)
     abstract = None
     if len(a.abstract) > 50 and len(b.abstract) > 50:
@@ -135,12 +132,15 @@ def compare(a: Features, b: Features) -> Scores:
         "journal": journal_similarity(a, b),
         "volume": _same(a.volume, b.volume),
         "issue": _same(a.issue, b.issue),
-        "pages": pages_similarity(a, b),
+        "pages": pages_similarity(a.pages, b.pages),
         "abstract": abstract,
         "doi": _same(a.doi, b.doi),
         "pmid": _same(a.pmid, b.pmid),
         "ids": 1.0 if a.ids & b.ids else None,
         "title_numbers": _numbers(a.title_numbers, b.title_numbers),
+        "title_partial": partial or None,
+        "short_title": (a.short_title or b.short_title) or None,
+        "translated": bool(a.title_alts or b.title_alts) or None,
         "cross_language": cross_language,
         "notice": [a.notice, b.notice] if a.notice or b.notice else None,
         "conference": [a.conference, b.conference] if a.conference != b.conference else None,
