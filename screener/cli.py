@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "ranking",
     "prisma",
     "handoff",
+    "fulltext",
     "demo",
 )
 

@@ -126,8 +126,43 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     db["settings"].create({"key": str, "value": str}, pk="key")  # type: ignore[union-attr]
 
 
+def _m002_fulltexts(db: sqlite_utils.Database) -> None:
+    # one row per version of a PDF file seen by `screener fulltext attach` (screener/fulltexts)
+    db["fulltext_files"].create(  # type: ignore[union-attr]
+        {
+            "id": int,
+            "source": str,  # where the file was found (relative to the review when inside it)
+            "path": str,  # where it is kept: the source, or its copy under DIR/fulltext/
+            "sha256": str,
+            "size": int,
+            "mtime": float,
+            "pages": int,
+            "text_layer": int,  # 1 text, 0 a scan without a text layer, NULL unreadable
+            "outcome": str,  # attached | not_at_full_text | ambiguous | unmatched | unreadable
+            "record_id": int,  # the record it is (attached or not_at_full_text)
+            "method": str,  # doi | pmid | pmcid (+ " (metadata)" or "+title") | title
+            "evidence": str,  # a sentence: why ambiguous, the title score, the read problem
+            "candidates": str,  # JSON list of record ids when ambiguous
+            "head": str,  # metadata and first pages' text, to match again without reading
+            "metadata": str,  # the PDF's metadata text (for matching again)
+            "current": int,  # 1 for the latest version of a source; 0 once replaced or gone
+            "seen_at": str,
+        },
+        pk="id",
+        foreign_keys=[("record_id", "records", "id")],
+    )
+    for columns in (["source", "current"], ["record_id"], ["sha256"]):
+        db["fulltext_files"].create_index(columns)  # type: ignore[union-attr]
+    # the text of every page of an attached PDF, extracted once (by content, so copies share it)
+    db["fulltext_texts"].create(  # type: ignore[union-attr]
+        {"sha256": str, "pages": str, "extracted_at": str},  # pages: JSON list of page texts
+        pk="sha256",
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", _m001_initial),
+    ("002_fulltexts", _m002_fulltexts),
 ]
 
 

@@ -160,7 +160,7 @@ class Session:
         return record
 
     def location(self, record_id: int) -> dict[str, str]:
-        return full_text_location(self.review.path, self.record(record_id), record_id)
+        return full_text_location(self.review.path, self.record(record_id), record_id, self.db)
 
     @property
     def current(self) -> int | None:
