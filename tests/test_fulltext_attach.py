@@ -234,3 +234,17 @@ def test_cli_errors_are_one_sentence(tmp_path: Path) -> None:
         app, ["fulltext", "status", "-r", str(review.path), "--missing-out", "x.txt"]
     )
     assert bad.exit_code == 1 and "written as .ris or .csv" in bad.output
+
+
+@pytest.mark.parametrize("name", ["attach", "status"])
+def test_subcommand_help_reads_well(name: str) -> None:
+    from test_help import SENTENCE_END, description, epilog, render
+
+    text = render("fulltext", name)
+    assert "<bool>" not in text
+    lines = description(text)
+    assert len(lines) >= 2 and lines[0].endswith(".")
+    assert [line for line in lines if not line.endswith(SENTENCE_END)] == []
+    examples = epilog(text)
+    assert examples[:1] == ["Examples:"]
+    assert all(line.startswith(f"$ screener fulltext {name}") for line in examples[1:])

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from screener.commands.helptext import HelpfulGroup
 from screener.commands.options import DEFAULT_REVIEW, ReviewDir
 from screener.db import open_review
 from screener.fulltexts.attach import AttachReport, FileResult, attach
@@ -24,30 +25,17 @@ OUTCOME_TITLES = {
     "not_at_stage": "Records not at this stage (not attached)",
 }
 
-# help texts: a summary, a blank line, one unwrapped paragraph (rich wraps it to the terminal)
-ATTACH_HELP = (
-    "Match PDFs to the records at full text by DOI, PMID, PMCID or title.\n\n"
-    "Each PDF's metadata and first pages are read; a DOI, PMID or PMCID identifies the record,"
-    " else its title confirmed by its authors and year. Every match is stored with how it was"
-    " made; ambiguous and unmatched files are listed, never guessed. Running it again changes"
-    " nothing unless a file changed. Paths are stored relative to the review when inside it;"
-    " nothing is copied unless --copy."
-)
-STATUS_HELP = (
-    "Full texts sought, attached, not retrieved (with reasons) and missing.\n\n"
-    "The missing ones can be written as RIS or CSV for the library (--missing-out). The JSON"
-    " layout is documented in screener/fulltexts/status.py."
-)
-ATTACH_EPILOG = """\b
+GROUP_HELP = """Attach PDFs to the records at full text and see what is still missing.
+
+`attach` matches folders of PDFs (a reference manager's storage, a downloads folder) to the
+records that reached full text.
+
+`status` counts what was sought, attached, not retrieved and missing, and writes the missing
+list for the library.
+
 Examples:
   screener fulltext attach ~/Zotero/storage --review my-review
-  screener fulltext attach downloads/ --review my-review --copy
-"""
-STATUS_EPILOG = """\b
-Examples:
   screener fulltext status --review my-review
-  screener fulltext status --review my-review --missing-out to-request.ris
-  screener fulltext status --review my-review --json
 """
 
 
@@ -88,13 +76,10 @@ def _print_report(console: Console, report: AttachReport) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(
-        help="Attach PDFs to the records at full text and see what is still missing.",
-        no_args_is_help=True,
-    )
+    group = typer.Typer(cls=HelpfulGroup, help=GROUP_HELP, no_args_is_help=True)
     app.add_typer(group, name="fulltext")
 
-    @group.command("attach", help=ATTACH_HELP, epilog=ATTACH_EPILOG)
+    @group.command("attach")
     def attach_cmd(
         folders: Annotated[
             list[Path], typer.Argument(help="Folders of PDFs (searched recursively).")
@@ -107,6 +92,20 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--copy", help="Copy attached files into the review's fulltext/.")
         ] = False,
     ) -> None:
+        """Match PDFs to the records at full text by DOI, PMID, PMCID or title.
+
+        Each PDF's metadata and first pages are read; a DOI, PMID or PMCID identifies the
+        record, else its title confirmed by its authors and year.
+
+        Every match is stored with how it was made; ambiguous and unmatched files are listed,
+        never guessed. Running it again changes nothing unless a file changed.
+
+        Paths are stored relative to the review when inside it; nothing is copied unless --copy.
+
+        Examples:
+          screener fulltext attach ~/Zotero/storage --review my-review
+          screener fulltext attach downloads/ --review my-review --copy
+        """
         found = STAGE_ALIASES.get(stage.strip().lower())
         if found is None:
             raise typer.BadParameter("use full-text or title-abstract", param_hint="--stage")
@@ -114,7 +113,7 @@ def register(app: typer.Typer) -> None:
         report = attach(rev, folders, stage=found, copy=copy)
         _print_report(Console(highlight=False, soft_wrap=True), report)
 
-    @group.command("status", help=STATUS_HELP, epilog=STATUS_EPILOG)
+    @group.command("status")
     def status_cmd(
         review: ReviewDir = DEFAULT_REVIEW,
         as_json: Annotated[bool, typer.Option("--json", help="Stable JSON output.")] = False,
@@ -123,6 +122,16 @@ def register(app: typer.Typer) -> None:
             typer.Option("--missing-out", help="Write the missing full texts (.ris or .csv)."),
         ] = None,
     ) -> None:
+        """Full texts sought, attached, not retrieved (with reasons) and missing.
+
+        The missing ones can be written as RIS or CSV for the library (--missing-out). The
+        JSON layout is documented in screener/fulltexts/status.py.
+
+        Examples:
+          screener fulltext status --review my-review
+          screener fulltext status --review my-review --missing-out to-request.ris
+          screener fulltext status --review my-review --json
+        """
         rev = open_review(review)
         data = fulltext_status(rev.db)
         written = write_missing(rev.db, missing_out) if missing_out is not None else None

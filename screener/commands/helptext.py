@@ -23,7 +23,7 @@ from typing import Any
 
 import typer
 from rich.markup import escape
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 KEEP = "\b"
 EXAMPLES = "examples:"
@@ -87,8 +87,28 @@ class HelpfulCommand(TyperCommand):
         super().format_help(ctx, formatter)
 
 
+class HelpfulGroup(TyperGroup):
+    """A command group (``screener fulltext ...``) whose help shows flags as flags."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        flags_as_flags(self.get_params(ctx))
+        super().format_help(ctx, formatter)
+
+
 def polish(app: typer.Typer) -> None:
-    """Apply the rules above to every command registered on ``app``."""
+    """Apply the rules above to every command registered on ``app`` and on its groups."""
+    for group in app.registered_groups:
+        sub = group.typer_instance
+        if sub is None:
+            continue
+        polish(sub)
+        about = sub.info
+        doc = about.help if isinstance(about.help, str) else ""
+        body, examples = split_examples(doc)
+        about.help = shown(unwrap(body))
+        epilog = examples if examples is not None else about.epilog
+        if isinstance(epilog, str):
+            about.epilog = shown(examples_text(epilog))
     for info in app.registered_commands:
         doc = info.help if info.help is not None else inspect.getdoc(info.callback) or ""
         body, examples = split_examples(doc)
