@@ -53,6 +53,7 @@ from screener.dedupe.store import load
 from screener.dedupe.titles import clean_title
 from screener.readers.endnote_xml import parse as parse_endnote_xml
 from screener.record import Record
+from screener.searches import store_records
 
 
 @dataclass
@@ -156,10 +157,10 @@ def _review(data: LabelledSet) -> tuple[sqlite_utils.Database, dict[str, int]]:
             "n_records": len(data.records),
         }
     )
-    ids: dict[str, int] = {}
-    for position, (gold_id, rec) in enumerate(data.records.items(), 1):
-        row = rec.to_row() | {"search_id": 1, "position": position}
-        ids[gold_id] = int(db["records"].insert(row).last_pk)  # type: ignore[union-attr]
+    with db.conn:
+        store_records(db.conn, data.records.values(), 1)
+    # an empty table numbers the records 1, 2, ... in insertion order
+    ids = {gold_id: position for position, gold_id in enumerate(data.records, 1)}
     return db, ids
 
 

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from screener.db import connect
 from screener.dedupe import deduplicate, review_queue
 from screener.record import Record
+from screener.searches import store_records
 
 DATABASES = ("PubMed", "Embase", "CENTRAL", "Web of Science")
 DOI_RATE = {"PubMed": 0.75, "Embase": 0.85, "CENTRAL": 0.5, "Web of Science": 0.9}
@@ -241,14 +243,17 @@ def run_one(total: int, seed: int) -> dict[str, float]:
             )
         # an empty table numbers the records 1, 2, ... in insertion order
         gold = {position: work for position, (_, _, work) in enumerate(rows, 1)}
-        db["records"].insert_all(  # type: ignore[union-attr]
-            (
-                rec.to_row()
-                | {"id": position, "search_id": search_ids[database], "position": position}
-                for position, (database, rec, _) in enumerate(rows, 1)
-            ),
-            batch_size=2000,
-        )
+        # stored as `screener import` stores them; consecutive rows of one database together
+        db.execute("BEGIN")  # the connection autocommits; one transaction, as an import
+        with db.conn:
+            for database, run in groupby(enumerate(rows, 1), key=lambda item: item[1][0]):
+                items = list(run)
+                store_records(
+                    db.conn,
+                    (rec for _, (_, rec, _) in items),
+                    search_ids[database],
+                    (position for position, _ in items),
+                )
         del rows  # the generated records are in the database now; free them
         loaded = time.perf_counter() - started
         db.close()

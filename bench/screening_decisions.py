@@ -26,6 +26,7 @@ from screener.screening.merge import merge_review
 from screener.screening.protocol import Limits
 from screener.screening.status import review_status
 from screener.screening.verdict import record_decision
+from screener.searches import store_records
 
 
 def build(folder: Path, n: int, seed: int) -> Review:
@@ -35,18 +36,17 @@ def build(folder: Path, n: int, seed: int) -> Review:
     db["searches"].insert(  # type: ignore[union-attr]
         {"database": "PubMed", "file_name": "x", "sha256": "s", "format": "medline", "n_records": n}
     )
-    rows = [
+    records = [
         Record(
             title=f"Study {i} of tacrolimus",
             year=rng.randint(1965, 2025),
             language=rng.choice(["eng", "eng", "eng", "chi", "ger"]),
             pmid=str(10_000_000 + i),
-        ).to_row()
-        | {"search_id": 1, "position": i}
+        )
         for i in range(n)
     ]
     with db.conn:
-        db["records"].insert_all(rows, batch_size=1000)  # type: ignore[union-attr]
+        store_records(db.conn, records, 1, range(n))
     return review
 
 

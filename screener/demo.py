@@ -19,6 +19,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from screener.db import Review, init_review
@@ -56,14 +57,21 @@ Say = Callable[[str], None]
 
 
 def example_dir() -> Path:
-    """The bundled example's files (``records/tacrolimus-2015`` of the project)."""
-    folder = Path(__file__).resolve().parents[1] / "records" / EXAMPLE
-    if not (folder / "searches.csv").is_file():
-        raise ReviewError(
-            f"The worked example's files are not at {folder}.",
-            hint="Run screener demo from a checkout of the project (pip install -e .).",
-        )
-    return folder
+    """The worked example's files: ``records/tacrolimus-2015`` of the project.
+
+    An installed wheel carries them as ``screener/_examples/tacrolimus-2015`` (the build maps
+    records/ there, see setup.py); an editable install or a checkout reads records/ in place.
+    """
+    bundled = resources.files("screener").joinpath("_examples", EXAMPLE)
+    checkout = Path(__file__).resolve().parents[1] / "records" / EXAMPLE
+    for folder in (Path(str(bundled)), checkout):
+        if (folder / "searches.csv").is_file():
+            return folder
+    raise ReviewError(
+        f"The worked example's files are neither in the installed package ({bundled}) "
+        f"nor in a checkout ({checkout}).",
+        hint="Reinstall prisma-screener from its wheel, or run from a checkout of the project.",
+    )
 
 
 def new_folder(base: Path) -> Path:

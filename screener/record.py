@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 # Columns of the ``records`` table that hold JSON lists / dicts.
@@ -38,13 +38,6 @@ class Record:
     keywords: list[str] = field(default_factory=list)
     url: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)  # the parsed record as read, for audit
-
-    def to_row(self) -> dict[str, Any]:
-        """The record as a ``records`` table row (JSON columns serialised)."""
-        row = asdict(self)
-        for name in (*JSON_LIST_FIELDS, *JSON_DICT_FIELDS):
-            row[name] = json.dumps(row[name], ensure_ascii=False)
-        return row
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Record:

@@ -144,7 +144,7 @@ def import_file(
             ],
         )
         search_id = int(cursor.lastrowid or 0)
-        count = _store(conn, records, search_id)
+        count = store_records(conn, records, search_id)
         if count == 0:
             raise InputError(f"{source.path} holds no records ({reader.label} with no entries).")
         conn.execute("UPDATE searches SET n_records = ? WHERE id = ?", [count, search_id])
@@ -166,12 +166,21 @@ def import_file(
     )
 
 
-def _store(conn: Any, records: Iterable[Record], search_id: int) -> int:
+def store_records(
+    conn: Any,
+    records: Iterable[Record],
+    search_id: int,
+    positions: Iterable[int] | None = None,
+) -> int:
+    """Insert ``records`` of search ``search_id`` at ``positions`` (1, 2, ... unless given), in
+    batches, inside the caller's transaction; return how many were stored."""
     batch: list[list[Any]] = []
     count = 0
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per value
+    given = None if positions is None else iter(positions)
     for count, record in enumerate(records, 1):
-        batch.append(_row(record, search_id, count, encode))
+        position = count if given is None else next(given)
+        batch.append(_row(record, search_id, position, encode))
         if len(batch) >= BATCH:
             conn.executemany(_INSERT, batch)
             batch.clear()

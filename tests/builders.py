@@ -1,4 +1,8 @@
-"""Small reviews for tests: a ``searches`` row, its records and decisions, inserted directly."""
+"""Small reviews for tests: a ``searches`` row, its records and decisions.
+
+Records are stored by ``screener.searches.store_records``, the function ``screener import`` uses,
+so a test's records are in the database exactly as imported records would be.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import sqlite_utils
 
 from screener.record import Record
 from screener.screening.verdict import record_decision
+from screener.searches import store_records
 
 
 def new_search(
@@ -44,11 +49,13 @@ def add_records(
 ) -> list[int]:
     """Insert ``records`` into search ``search_id`` at ``positions`` (0, 1, ... unless given)."""
     places = range(len(records)) if positions is None else positions
-    ids = []
-    for record, position in zip(records, places, strict=True):
-        row = record.to_row() | {"search_id": search_id, "position": position}
-        ids.append(int(db["records"].insert(row).last_pk))  # type: ignore[union-attr]
-    return ids
+    if len(places) != len(records):
+        raise ValueError("one position per record")
+    last = db.execute("select coalesce(max(id), 0) from records").fetchone()[0]
+    with db.conn:
+        store_records(db.conn, records, search_id, places)
+    rows = db.execute("select id from records where id > ? order by id", [last]).fetchall()
+    return [int(row[0]) for row in rows]
 
 
 def add_search(

@@ -10,10 +10,9 @@ from __future__ import annotations
 import csv
 import json
 
-import pytest
 from conftest import ROOT
 
-from screener import dedupe
+from screener import dedupe, searches
 from screener.db import Review
 
 DEMO = ROOT / "records" / "tacrolimus-2015"
@@ -34,9 +33,6 @@ def _groups(review: Review) -> set[frozenset[tuple[str, int]]]:
 
 
 def test_worked_example_groups_per_round(review: Review) -> None:
-    searches = pytest.importorskip("screener.searches")
-    if not (DEMO / "expected.json").exists():
-        pytest.skip("records/tacrolimus-2015 is absent")
     expected = json.loads((DEMO / "expected.json").read_text(encoding="utf-8"))
     rows = list(csv.DictReader((DEMO / "searches.csv").open(encoding="utf-8")))
     names: dict[str, str] = {}

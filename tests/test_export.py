@@ -11,6 +11,7 @@ import pytest
 from builders import add_search
 from typer.testing import CliRunner
 
+from screener import searches
 from screener.cli import app
 from screener.db import Review
 from screener.handoff.export import CSV_COLUMNS, export
@@ -252,7 +253,6 @@ def test_ris_text_of_one_record_exactly(built: Review) -> None:
 
 
 def test_ris_round_trip_through_our_importer(built: Review, tmp_path: Path) -> None:
-    searches = pytest.importorskip("screener.searches")
     from screener.db import init_review
 
     target = tmp_path / "all.ris"
@@ -399,7 +399,6 @@ def test_export_to_stdout_and_errors(built: Review, runner: CliRunner) -> None:
 def test_decisions_format_delegates_to_the_decision_file(
     built: Review, tmp_path: Path, runner: CliRunner
 ) -> None:
-    pytest.importorskip("screener.screening.decisionfile")
     out = tmp_path / "decisions.csv"
     result = runner.invoke(
         app, ["export", "--review", str(built.path), "--format", "decisions", "--out", str(out)]
@@ -416,7 +415,6 @@ def test_decisions_format_delegates_to_the_decision_file(
 def test_ris_round_trip_keeps_pmid_of_records_with_vendor_links(
     review: Review, tmp_path: Path
 ) -> None:
-    searches = pytest.importorskip("screener.searches")
     from screener.db import init_review
 
     link = "https://www.scopus.com/inward/record.uri?eid=2-s2.0-85000000001"

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from prisma_csv import read_csv
 from test_prisma_fixture import build_review
 from typer.testing import CliRunner
 
@@ -19,7 +20,6 @@ from screener.prisma.fields import (
     breakdown_text,
     csv_rows,
     flow_fields,
-    read_csv,
     write_csv,
 )
 from screener.render.boxes import build

@@ -19,11 +19,17 @@ import json, shutil, sys
 from pathlib import Path
 from screener.db import init_review
 from screener.record import Record
+from screener.searches import store_records
 data = Path("tests/data/screening")
 review = init_review(sys.argv[1], title="tmux")
 shutil.copy(data / "review.toml", review.protocol_path)
 rows = json.loads((data / "records.json").read_text(encoding="utf-8"))
-review.db["records"].insert_all(Record(**r).to_row() for r in rows)
+search = review.db["searches"].insert(
+    {"database": "PubMed", "file_name": "records.json", "sha256": "tmux", "format": "json",
+     "n_records": len(rows)}
+).last_pk
+with review.db.conn:  # stored as `screener import` stores records
+    store_records(review.db.conn, [Record(**r) for r in rows], search)
 review.close()
 PYEOF
 
