@@ -7,6 +7,7 @@ and exit 1; a traceback only with ``--debug``.
 
 from __future__ import annotations
 
+import sqlite3
 from importlib import import_module
 from typing import Any
 
@@ -16,7 +17,7 @@ from typer.core import TyperGroup
 
 from screener import __version__
 from screener.commands.helptext import flags_as_flags, polish
-from screener.errors import ScreenerError
+from screener.errors import ReviewError, ScreenerError
 
 COMMAND_MODULES = (
     "store",
@@ -38,9 +39,16 @@ class _ScreenerGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except ScreenerError as exc:
+        except (ScreenerError, sqlite3.DatabaseError) as exc:
             if ctx.params.get("debug"):
                 raise
+            if not isinstance(exc, ScreenerError):
+                if type(exc) is not sqlite3.DatabaseError:
+                    raise  # OperationalError, IntegrityError...: a bug, not a damaged file
+                exc = ReviewError(
+                    f"review.db is not a screener review (or is damaged): {exc}.",
+                    hint="Restore review.db from a backup (PRAGMA integrity_check says more).",
+                )
             err = Console(stderr=True, highlight=False, soft_wrap=True)
             for line in exc.lines():
                 err.print(line, markup=False)

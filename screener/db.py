@@ -7,7 +7,8 @@ once released, a schema change is a new migration appended to ``MIGRATIONS``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -171,6 +172,46 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+    """One write transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any error.
+
+    Every command that writes runs its writes inside one of these, so a command killed at any
+    instant leaves all of its writes or none. The connection may be in autocommit mode
+    (``isolation_level=None``, as :func:`connect` opens it) or not. Inside, write with plain
+    ``execute``/``executemany`` on the yielded connection: sqlite-utils' ``insert_all`` and
+    ``with db.conn:`` commit on their own. A transaction opened inside another one joins it
+    (the outer one commits). If something inside committed early, the helper raises rather
+    than pretend the block was atomic.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    if not conn.in_transaction:
+        raise RuntimeError("a write inside screener.db.transaction committed on its own")
+    conn.execute("COMMIT")
+
+
+def insert_rows(conn: sqlite3.Connection, table: str, rows: list[dict[str, object]]) -> None:
+    """Insert dict rows (all with the same keys) with one ``executemany``; never commits."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    conn.executemany(
+        f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})",
+        [[row[c] for c in columns] for row in rows],
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations not yet applied; return their names."""
     table = db["_migrations"]
@@ -181,20 +222,29 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     for name, step in MIGRATIONS:
         if name in done:
             continue
-        with db.conn:
+        with transaction(db):
             step(db)
-            table.insert({"name": name, "applied_at": now()})  # type: ignore[union-attr]
+            db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", [name, now()])
         applied.append(name)
     return applied
 
 
-def connect(path: Path | str) -> sqlite_utils.Database:
-    """A connection to a review database (or ``":memory:"``), WAL, foreign keys, migrated."""
+def connect(path: Path | str, existing: bool = False) -> sqlite_utils.Database:
+    """A connection to a review database (or ``":memory:"``), WAL, foreign keys, migrated.
+
+    With ``existing`` the file must already be a screener review (see :func:`check_review_db`).
+    """
     if str(path) == ":memory:":
         db = sqlite_utils.Database(memory=True)
     else:
         conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         db = sqlite_utils.Database(conn)
+        if existing:
+            try:
+                _check_tables(db, Path(path))
+            except BaseException:
+                conn.close()
+                raise
         db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA busy_timeout=30000")
@@ -225,7 +275,50 @@ def open_review(path: Path | str) -> Review:
             f"{folder} is not a review: it has no {DB_NAME}.",
             hint=f"Create one with `screener init {folder}` or pass --review DIR.",
         )
-    return Review(folder, connect(folder / DB_NAME))
+    path = folder / DB_NAME
+    check_review_db(path)
+    try:
+        return Review(folder, connect(path, existing=True))
+    except sqlite3.DatabaseError as exc:
+        raise damaged(path, exc) from None
+
+
+def damaged(path: Path, exc: sqlite3.Error | str) -> ReviewError:
+    """The one sentence for a review.db that SQLite cannot read or that is not ours."""
+    why = str(exc).rstrip(".")
+    return ReviewError(
+        f"{path} is not a screener review (or is damaged): {why}.",
+        hint="Restore review.db from a backup, or pass the folder of the review with --review.",
+    )
+
+
+def check_review_db(path: Path) -> None:
+    """A ReviewError unless ``path`` is a regular file starting with SQLite's header."""
+    if not path.is_file():
+        raise ReviewError(f"{path} is not a screener review: it is not a regular file.")
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    if not head:
+        raise damaged(path, "the file is empty")
+    if head != b"SQLite format 3\x00":
+        raise damaged(path, "it is not an SQLite database")
+
+
+def _check_tables(db: sqlite_utils.Database, path: Path) -> None:
+    """Refuse, before changing anything, a database that screener did not make."""
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "_migrations" not in tables:
+        raise damaged(path, "it has no screener tables (another program's database?)")
+    known = {name for name, _ in MIGRATIONS}
+    applied = {row[0] for row in db.execute("SELECT name FROM _migrations")}
+    if not {"searches", "records", "decisions"} <= tables or "001_initial" not in applied:
+        raise damaged(path, "its screener tables are missing")
+    newer = sorted(applied - known)
+    if newer:
+        raise ReviewError(
+            f"{path} was written by a newer screener (schema {newer[-1]}).",
+            hint="Upgrade screener (pip install -U prisma-screener) to open this review.",
+        )
 
 
 def init_review(path: Path | str, title: str | None = None) -> Review:

@@ -15,7 +15,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from screener.db import Review, now
+from screener.db import Review, now, transaction
 from screener.errors import InputError
 from screener.readers.detect import detect
 from screener.readers.source import open_source
@@ -123,9 +123,7 @@ def import_file(
         source.lines(None if progress is None else lambda done: progress(done, source.size)),
         label,
     )
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(db) as conn:
         cursor = conn.execute(
             "INSERT INTO searches (database, source_type, interface, query, searched_on, round, "
             "file_name, sha256, format, n_records, imported_at) "
@@ -148,10 +146,6 @@ def import_file(
         if count == 0:
             raise InputError(f"{source.path} holds no records ({reader.label} with no entries).")
         conn.execute("UPDATE searches SET n_records = ? WHERE id = ?", [count, search_id])
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
     return ImportSummary(
         search_id=search_id,
         file_name=source.path.name,

@@ -114,7 +114,7 @@ def test_year_range_and_reviewers_are_checked(tmp_path: Path) -> None:
     text = "[limits]\nyear_min = 2020\nyear_max = 2000\n"
     assert _error(text, tmp_path).message.endswith("line 3: year_max 2000 is before year_min 2020.")
     text = "[screening]\nreviewers = 0\n"
-    assert "line 2: reviewers must be 1 or more" in _error(text, tmp_path).message
+    assert "line 2: reviewers must be 1 to 10 (got 0)" in _error(text, tmp_path).message
     assert parse_protocol("[screening]\nreviewers = 2\nblind = false\n").reviewers == 2
 
 

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from screener import dedupe as lib
 from screener.commands.options import DEFAULT_REVIEW, ReviewDir
-from screener.db import open_review
+from screener.db import open_review, transaction
 from screener.screening.protocol import load_protocol
 
 
@@ -71,11 +71,13 @@ def register(app: typer.Typer) -> None:
                     console.print(line, markup=False)
                 return
             if link is not None:
-                kept = lib.link(rev.db, link[0], link[1], who, prefer)
+                with transaction(rev.db):
+                    kept = lib.link(rev.db, link[0], link[1], who, prefer)
                 console.print(f"Linked records {link[0]} and {link[1]}; record {kept} is kept.")
                 return
             if unlink is not None:
-                others = lib.unlink(rev.db, unlink, who, prefer_databases=prefer)
+                with transaction(rev.db):
+                    others = lib.unlink(rev.db, unlink, who, prefer_databases=prefer)
                 console.print(
                     f"Record {unlink} is no longer linked to {', '.join(map(str, others))}."
                 )
@@ -93,7 +95,8 @@ def register(app: typer.Typer) -> None:
                     f"Reviewed {app_.decided} pair(s); {len(lib.review_queue(rev.db))} left."
                 )
                 return
-            summary = lib.deduplicate(rev.db, prefer, full=full)
+            with transaction(rev.db):  # the whole run: all of its links or none
+                summary = lib.deduplicate(rev.db, prefer, full=full)
             _print_summary(console, rev.db, summary)
         finally:
             rev.close()

@@ -180,6 +180,9 @@ def register(app: typer.Typer) -> None:
             shown = ", ".join(str(i) for i in result.unmatched[:10])
             line += f" (ids in the other review: {shown}{', ...' if unmatched > 10 else ''})"
         console.print(line)
+        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        for warning in result.warnings:
+            err.print(f"Warning: {warning}", markup=False)
 
 
 def _print_stage(console: Console, rev: Review, stage: str, found: list[Conflict]) -> None:

@@ -11,6 +11,7 @@ import codecs
 import hashlib
 import io
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,13 +73,37 @@ class SourceFile:
                 position(self.size)
 
 
+def regular_file(path: Path | str, what: str) -> Path:
+    """``path`` when it is an ordinary file; else an InputError saying what it is instead.
+
+    Checked before opening: a FIFO or a terminal device would block for ever on ``open``.
+    """
+    file = Path(path)
+    try:
+        mode = file.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(f"{file} does not exist.") from None
+    except OSError as exc:
+        raise InputError(f"{file} cannot be read ({exc.strerror}).") from None
+    if stat.S_ISREG(mode):
+        return file
+    kind = (
+        "a folder"
+        if stat.S_ISDIR(mode)
+        else "a named pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    raise InputError(f"{file} is {kind}, not {what}: screener reads only regular files.")
+
+
 def open_source(path: Path | str) -> SourceFile:
     """Check an export file and fingerprint it; InputError (one sentence) when it is unusable."""
-    file = Path(path)
-    if not file.exists():
-        raise InputError(f"{file} does not exist.")
-    if file.is_dir():
-        raise InputError(f"{file} is a folder, not an export file.")
+    file = regular_file(path, "an export file")
     try:
         with file.open("rb") as handle:
             first = handle.read(CHUNK)

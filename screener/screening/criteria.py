@@ -27,7 +27,7 @@ from typing import Any
 
 import sqlite_utils
 
-from screener.db import now
+from screener.db import insert_rows, now, transaction
 from screener.screening.protocol import Limits
 from screener.screening.verdict import AUTOMATION_SOURCE, current_decisions
 
@@ -103,9 +103,8 @@ class CriteriaResult:
 
 
 def _append(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        with db.conn:
-            db["decisions"].insert_all(rows)  # type: ignore[union-attr]
+    with transaction(db) as conn:
+        insert_rows(conn, "decisions", rows)
 
 
 def _row(record_id: int, decision: str, reason: str | None, created: str) -> dict[str, Any]:

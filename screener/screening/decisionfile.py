@@ -38,8 +38,9 @@ from typing import IO, Any
 
 import sqlite_utils
 
-from screener.db import Review, now
+from screener.db import Review, insert_rows, now, transaction
 from screener.errors import InputError, ProtocolError, ScreenerError
+from screener.readers.source import regular_file
 from screener.recordindex import RecordIndex
 from screener.screening.protocol import Protocol, load_protocol, reason_text
 from screener.screening.verdict import STAGES, current_decisions, stage_records
@@ -88,10 +89,9 @@ def _blank(value: str | None) -> str | None:
 
 def read_decisions_csv(path: Path, protocol: Protocol, index: RecordIndex) -> list[PlannedDecision]:
     """Check and resolve every row of a decisions file; the first problem raises InputError."""
+    regular_file(path, "a decisions file")
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputError(f"{path} does not exist.") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{path} is not UTF-8 text (byte {exc.start}).") from exc
     reader = csv.DictReader(io.StringIO(text))
@@ -248,11 +248,9 @@ def apply_decisions(
             }
         )
         result.added += 1
-    with db.conn:
-        if decisions:
-            db["decisions"].insert_all(decisions)  # type: ignore[union-attr]
-        if retrievals:
-            db["retrieval"].insert_all(retrievals)  # type: ignore[union-attr]
+    with transaction(db) as conn:
+        insert_rows(conn, "decisions", decisions)
+        insert_rows(conn, "retrieval", retrievals)
     return result
 
 

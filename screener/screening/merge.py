@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from screener.db import DB_NAME
+from screener.db import DB_NAME, check_review_db, damaged
 from screener.errors import ReviewError
 from screener.recordindex import RecordIndex
 from screener.screening.decisionfile import PlannedDecision, apply_decisions
@@ -39,21 +39,65 @@ class MergeResult:
     kept_newer: int = 0
     unmatched: list[int] = field(default_factory=list)  # other review's record ids not found
     reviewers: list[str] = field(default_factory=list)  # reviewers whose decisions were read
+    warnings: list[str] = field(default_factory=list)  # searches in one copy only
 
 
 @contextmanager
 def _read_only(folder: Path) -> Iterator[sqlite_utils.Database]:
     path = folder / DB_NAME
-    if not path.is_file():
+    if not path.exists():
         raise ReviewError(
             f"{folder} is not a review: it has no {DB_NAME}.",
             hint="Pass the folder of the other reviewer's copy of the review.",
         )
+    check_review_db(path)
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+        if not {"_migrations", "searches", "records", "decisions", "retrieval"} <= tables:
+            raise damaged(path, "it has no screener tables (another program's database?)")
+        check = conn.execute("pragma quick_check(1)").fetchone()[0]
+        if check != "ok":
+            raise damaged(path, f"SQLite's quick_check finds: {check}")
         yield sqlite_utils.Database(conn)
+    except sqlite3.DatabaseError as exc:
+        if type(exc) is not sqlite3.DatabaseError:
+            raise
+        raise damaged(path, exc) from None
     finally:
         conn.close()
+
+
+def _same_review(
+    db: sqlite_utils.Database, theirs: sqlite_utils.Database, other: Path
+) -> list[str]:
+    """Refuse a copy that shares no search with this review; warn when their searches differ.
+
+    Searches are compared by the sha256 of the imported file, so the names may differ.
+    """
+    here = {sha: name for sha, name in db.execute("select sha256, file_name from searches")}
+    there = {sha: name for sha, name in theirs.execute("select sha256, file_name from searches")}
+    if there and not set(here) & set(there):
+        raise ReviewError(
+            f"{other} is not a copy of this review: none of its {len(there)} imported "
+            f"file(s) is among the {len(here)} imported here (compared by content, sha256).",
+            hint="Merge only copies built from the same imports (screener searches lists them).",
+        )
+    only_there = sorted(name for sha, name in there.items() if sha not in here)
+    only_here = sorted(name for sha, name in here.items() if sha not in there)
+    warnings = []
+    if only_there:
+        warnings.append(
+            f"{other} holds {len(only_there)} import(s) this review lacks "
+            f"({', '.join(only_there[:5])}{', ...' if len(only_there) > 5 else ''}): "
+            "decisions on their records are not merged."
+        )
+    if only_here:
+        warnings.append(
+            f"This review holds {len(only_here)} import(s) that {other} lacks "
+            f"({', '.join(only_here[:5])}{', ...' if len(only_here) > 5 else ''})."
+        )
+    return warnings
 
 
 def merge_review(
@@ -68,6 +112,7 @@ def merge_review(
     planned: list[PlannedDecision] = []
     names: set[str] = set()
     with _read_only(other) as theirs:
+        result.warnings = _same_review(db, theirs, other)
         matched: dict[int, int | None] = {}
 
         def local(rid: int) -> int | None:

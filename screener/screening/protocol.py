@@ -21,8 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from screener.errors import ProtocolError
+from screener.readers.source import regular_file
 
 STAGES = ("title_abstract", "full_text")
+MAX_BYTES = 1 << 20  # a review.toml larger than 1 MiB is a mistake (or an attack)
+MAX_REVIEWERS = 10  # [screening] reviewers: 1..10
 
 # The kinds of value a key may hold.
 STR, INT, BOOL, STR_LIST = "a string", "a whole number", "true or false", "a list of strings"
@@ -228,8 +231,12 @@ class _Checker:
             if count is not None and count < 0:
                 raise self.fail(("prisma", key), f"{key} must be a count (0 or more)")
         reviewers = data.get("screening", {}).get("reviewers")
-        if reviewers is not None and reviewers < 1:
-            raise self.fail(("screening", "reviewers"), "reviewers must be 1 or more")
+        if reviewers is not None and not 1 <= reviewers <= MAX_REVIEWERS:
+            raise self.fail(
+                ("screening", "reviewers"),
+                f"reviewers must be 1 to {MAX_REVIEWERS} (got {reviewers})",
+                "1 = single screening, 2 = dual screening.",
+            )
         for stage, reasons in data.get("reasons", {}).items():
             for reason in reasons:
                 if not reason.strip():
@@ -284,10 +291,17 @@ def _syntax_error(path: Path, exc: tomllib.TOMLDecodeError) -> ProtocolError:
 def parse_protocol(text: str, path: Path | str = "review.toml") -> Protocol:
     """Check and read the text of a review.toml (``path`` is used in messages)."""
     where = Path(path)
+    if len(text) > MAX_BYTES:
+        raise ProtocolError(f"{where} is too large: a review.toml is at most {MAX_BYTES:,} bytes.")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(where, exc) from exc
+    except RecursionError:
+        raise ProtocolError(
+            f"{where}: values are nested too deeply (lists or tables inside one another).",
+            hint="review.toml holds strings, numbers and lists of strings, one level deep.",
+        ) from None
     _Checker(where, text).check(data)
     review = data.get("review", {})
     criteria = data.get("criteria", {})
@@ -317,8 +331,13 @@ def parse_protocol(text: str, path: Path | str = "review.toml") -> Protocol:
 
 def load_protocol(path: Path) -> Protocol:
     """Read review.toml. A missing file gives the default protocol."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return Protocol()
+    regular_file(path, "a review.toml")
+    if path.stat().st_size > MAX_BYTES:
+        raise ProtocolError(
+            f"{path} is {path.stat().st_size:,} bytes: a review.toml is at most {MAX_BYTES:,}."
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

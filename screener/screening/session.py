@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from screener.db import Review, now
+from screener.db import Review, now, transaction
 from screener.dedupe import link as _link
 from screener.record import Record
 from screener.screening.fulltext import full_text_location
@@ -344,8 +344,8 @@ class Session:
             raise IndexError("the queue is empty")
         where = self.location(rid)
         location = where.get("pdf") or where.get("doi") or where.get("pubmed") or where.get("url")
-        with self.db.conn:
-            self.db.execute(
+        with transaction(self.db) as conn:
+            conn.execute(
                 "insert into retrieval (record_id, status, reason, location, reviewer, created_at)"
                 " values (?, ?, ?, ?, ?, ?)",
                 [rid, status, reason, location, self.reviewer, now()],

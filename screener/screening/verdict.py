@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from screener.db import now
+from screener.db import now, transaction
 
 STAGES = ("title_abstract", "full_text")
 STAGE_LABELS = {"title_abstract": "title/abstract", "full_text": "full text"}  # for people
@@ -72,8 +72,8 @@ def record_decision(
         raise ValueError(f"unknown stage {stage!r}")
     if decision not in (*DECISIONS, "undo"):
         raise ValueError(f"unknown decision {decision!r}")
-    with db.conn:
-        cursor = db.execute(
+    with transaction(db) as conn:
+        cursor = conn.execute(
             "insert into decisions (record_id, stage, reviewer, decision, reason, note, source,"
             " created_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
             [record_id, stage, reviewer, decision, reason, note, source, now()],
