@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
+from screener.db import transaction
 from screener.record import Record
 from screener.screening.verdict import record_decision
 from screener.searches import store_records
@@ -52,8 +53,8 @@ def add_records(
     if len(places) != len(records):
         raise ValueError("one position per record")
     last = db.execute("select coalesce(max(id), 0) from records").fetchone()[0]
-    with db.conn:
-        store_records(db.conn, records, search_id, places)
+    with transaction(db) as conn:
+        store_records(conn, records, search_id, places)
     rows = db.execute("select id from records where id > ? order by id", [last]).fetchall()
     return [int(row[0]) for row in rows]
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from screener.db import Review, now
+from screener.db import Review, insert_rows, now, transaction
 from screener.errors import InputError
 from screener.fulltexts.identify import Catalogue, Match, identify
 from screener.fulltexts.pdf import PdfText, read_pdf
@@ -172,19 +172,12 @@ def attach(
         for source, row in previous.items()
         if source not in seen_sources and _under(review, source, folders)
     ]
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(db) as conn:
         for fid in [*replaced, *gone]:
             conn.execute("update fulltext_files set current = 0 where id = ?", [fid])
-        if rows:
-            db["fulltext_files"].insert_all(rows)  # type: ignore[union-attr]
+        insert_rows(conn, "fulltext_files", rows)
         for sha, pages in texts.items():
             store_pages(db, sha, pages)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
     return AttachReport(results, stage, len(gone))
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from screener.db import now
+from screener.db import now, transaction
 from screener.fulltexts.pdf import read_pdf
 
 METHOD_RANK = ("doi (metadata)", "pmid (metadata)", "pmcid (metadata)", "doi", "pmid", "pmcid")
@@ -105,7 +105,7 @@ def page_texts(db: sqlite_utils.Database, review_path: Path, file: Attached) -> 
     if text.problem is not None:
         return []
     if sha256_of(path) == file.sha256:  # a file changed since: shown, not cached
-        with db.conn:
+        with transaction(db):
             store_pages(db, file.sha256, text.pages)
     return text.pages
 
