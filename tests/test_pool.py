@@ -103,6 +103,8 @@ def test_percent_rounds_half_up_like_the_paper() -> None:
     assert f"{100 * 13 / 16:.1f}" == "81.2"  # what Python's own rounding would print
     assert percent(Fraction(1, 8), places=0) == "13"
     assert percent(0.0) == "0.0"
+    # a Fraction is rounded from its exact value, not from the nearest float's digits
+    assert percent(Fraction(1, 3), places=20) == "33.33333333333333333333"
 
 
 def test_clopper_pearson_equals_the_beta_quantile_definition() -> None:
@@ -190,6 +192,16 @@ def test_freeman_tukey_inverse_undoes_the_transform_at_the_study_size() -> None:
         t, v = freeman_tukey(events, total)
         assert v == 1 / (4 * total + 2)
         assert freeman_tukey_inverse(t, total) == pytest.approx(events / total, abs=1e-9)
+
+
+def test_freeman_tukey_inverse_is_zero_below_no_events_and_one_above_all_events() -> None:
+    # Miller's formula turns positive again below the transform of 0 events (and is not 1
+    # above the transform of n events), so the inverse must clamp at exactly those transforms.
+    for total in (1, 2, 3, 5, 10):
+        t_none, _ = freeman_tukey(0, total)
+        t_all, _ = freeman_tukey(total, total)
+        assert freeman_tukey_inverse(0.9 * t_none, total) == 0.0
+        assert freeman_tukey_inverse(t_all + 0.1 * (math.pi / 2 - t_all), total) == 1.0
 
 
 def test_hartung_knapp_uses_t_quantile_and_its_own_se() -> None:
