@@ -161,9 +161,19 @@ def _m002_fulltexts(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m003_unblinding(db: sqlite_utils.Database) -> None:
+    """Who lifted blinding and when (screener/screening/blinding.py); one row per `unblind`."""
+    db["unblinding"].create(  # type: ignore[union-attr]
+        {"id": int, "reviewer": str, "note": str, "created_at": str},
+        pk="id",
+        not_null={"reviewer", "created_at"},
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", _m001_initial),
     ("002_fulltexts", _m002_fulltexts),
+    ("003_unblinding", _m003_unblinding),
 ]
 
 

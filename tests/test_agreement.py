@@ -8,8 +8,16 @@ from typer.testing import CliRunner
 
 from screener.cli import app
 from screener.db import Review
+from screener.errors import DataError
 from screener.record import Record
-from screener.screening.agreement import agreement, cohen_kappa, conflicts, pairwise
+from screener.screening.agreement import (
+    agreement,
+    cohen_kappa,
+    conflicts,
+    pairwise,
+    resolve,
+    unresolve,
+)
 from screener.screening.verdict import record_decision, verdicts
 
 TA = "title_abstract"
@@ -154,3 +162,56 @@ def test_resolve_records_consensus_decisions(review: Review, runner: CliRunner) 
     final = verdicts(review.db, TA)
     assert (final[ids[4]].decision, final[ids[4]].source) == ("exclude", "consensus")
     assert [c.record_id for c in conflicts(review.db, TA)] == [ids[2], ids[6]]
+
+
+# An asymmetric example (the reviewers' marginals differ, neither at 0.5), by hand:
+#                 bob not excl  bob excl
+# ann not excl         5           3        ann not-excluded 8/10 = 0.8
+# ann excl             1           1        bob not-excluded 6/10 = 0.6
+# observed (5 + 1)/10 = 0.6; chance 0.8*0.6 + 0.2*0.4 = 0.56;
+# kappa = (0.6 - 0.56) / (1 - 0.56) = 0.04 / 0.44 = 1/11 = 0.0909...
+# (taking either reviewer's marginal twice would give chance 0.68 or 0.52, kappa -0.25 or 1/6)
+ASYM = [
+    ("include", "include"),
+    ("maybe", "include"),
+    ("include", "maybe"),
+    ("include", "include"),
+    ("maybe", "maybe"),
+    ("include", "exclude"),
+    ("maybe", "exclude"),
+    ("include", "exclude"),
+    ("exclude", "include"),
+    ("exclude", "exclude"),
+]
+
+
+def test_kappa_of_an_asymmetric_table_checked_by_hand(review: Review) -> None:
+    ids = add_search(review.db, [Record(title=f"A{i}") for i in range(len(ASYM))])
+    for rid, (a, b) in zip(ids, ASYM, strict=True):
+        record_decision(review.db, rid, TA, "ann", a, reason="X" if a == "exclude" else None)
+        record_decision(review.db, rid, TA, "bob", b, reason="Y" if b == "exclude" else None)
+    result = agreement(review.db, TA, "ann", "bob")
+    assert result.table == ((5, 3), (1, 1))
+    assert (result.n, result.agree) == (10, 6)
+    assert result.kappa == pytest.approx(1 / 11)
+    assert cohen_kappa(((5, 3), (1, 1))) == pytest.approx(0.04 / 0.44)
+    assert cohen_kappa(((5, 1), (3, 1))) == pytest.approx(1 / 11)  # bob as rows: same kappa
+
+
+def test_resolve_and_unresolve_are_consensus_rows(review: Review) -> None:
+    ids = screened(review)
+    rid = ids[4]  # ann include, bob exclude
+    resolve(review.db, rid, TA, "exclude", "Not a study", note="agreed on call", by="lead")
+    v = verdicts(review.db, TA)[rid]
+    assert (v.decision, v.reason, v.source, v.conflict) == (
+        "exclude",
+        "Not a study",
+        "consensus",
+        False,
+    )
+    note = review.db.execute("select note from decisions order by id desc limit 1").fetchone()[0]
+    assert note == "resolved by lead; agreed on call"
+    unresolve(review.db, rid, TA)
+    assert verdicts(review.db, TA)[rid].conflict
+    with pytest.raises(DataError):
+        resolve(review.db, rid, "full_text", "exclude")  # a full-text exclusion needs a reason

@@ -47,8 +47,15 @@ def test_template_passes_the_loader_and_keeps_the_title() -> None:
     protocol = parse_protocol(protocol_template('Tacrolimus "FK506" \\ review'))
     assert protocol.title == 'Tacrolimus "FK506" \\ review'
     assert protocol.reasons["full_text"][2] == "Wrong outcomes"
-    assert (protocol.reviewers, protocol.blind) == (1, True)
+    assert (protocol.reviewers, protocol.blind) == (1, False)
     assert protocol.limits.is_empty()
+
+
+def test_blind_defaults_to_true_with_two_reviewers() -> None:
+    assert parse_protocol("[screening]\nreviewers = 2\n").blind is True
+    assert parse_protocol("[screening]\nreviewers = 3\nblind = false\n").blind is False
+    assert parse_protocol("[screening]\nblind = true\n").blind is True
+    assert parse_protocol("").blind is False
 
 
 def test_uncommenting_the_template_limits_gives_the_values() -> None:

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from screener.cli import app
 from screener.db import Review
 from screener.record import Record
+from screener.screening.blinding import unblind
 from screener.screening.status import review_status
 from screener.screening.verdict import record_decision
 
@@ -42,6 +43,7 @@ def build(review: Review) -> None:
 
 def test_json_keys_are_stable(review: Review, runner: CliRunner) -> None:
     build(review)
+    unblind(review.db, "lead")
     result = runner.invoke(app, ["status", "--json", "--review", str(review.path)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -56,18 +58,28 @@ def test_json_keys_are_stable(review: Review, runner: CliRunner) -> None:
         "round",
     ]
     assert sorted(data["records"]) == ["canonical", "duplicates", "total"]
-    assert sorted(data["screening"]) == ["agreement_convention", "reviewers_required", "stages"]
+    assert sorted(data["screening"]) == [
+        "agreement_convention",
+        "blinding",
+        "reviewers_required",
+        "stages",
+    ]
+    assert sorted(data["screening"]["blinding"]) == ["blind", "unblinded"]
+    assert sorted(data["screening"]["blinding"]["unblinded"]) == ["at", "reviewer"]
     assert sorted(data["screening"]["stages"]) == ["full_text", "title_abstract"]
     stage = data["screening"]["stages"]["title_abstract"]
     assert sorted(stage) == [
         "agreement",
         "awaiting_reviewers",
+        "done",
         "final",
+        "left",
         "not_retrieved",
         "records",
         "reviewers",
     ]
     assert sorted(stage["final"]) == [
+        "awaiting",
         "by_criteria",
         "conflicts",
         "excluded",
@@ -82,6 +94,7 @@ def test_json_keys_are_stable(review: Review, runner: CliRunner) -> None:
         "included",
         "left",
         "maybe",
+        "queue",
         "screened",
     ]
     assert sorted(stage["agreement"][0]) == ["agree", "kappa", "n", "percent", "reviewers"]
@@ -101,49 +114,77 @@ def test_json_keys_are_stable(review: Review, runner: CliRunner) -> None:
 
 def test_numbers(review: Review) -> None:
     build(review)
+    unblind(review.db, "lead")
     data = review_status(review)
     assert [s["records"] for s in data["searches"]] == [4, 4]
     assert data["records"] == {"total": 8, "canonical": 7, "duplicates": 1}
     # stopping aid: records 1, 2, 3, 4, 7 screened by a person in that order (the conflict on 2
-    # counts as an include), out of 7 canonical minus 1 automation exclusion
+    # counts as an include, 7 awaits bob: ann's exclude), out of 7 canonical minus 1 automation
     stop = data["stopping"]
     assert (stop["screened"], stop["total"], stop["includes_found"], stop["streak"]) == (5, 6, 3, 1)
     ta = data["screening"]["stages"]["title_abstract"]
     assert ta["records"] == 7
-    # 1 include (both), 2 conflict, 3 exclude (both), 4 maybe, 6 undecided, 7 exclude (ann),
-    # 8 exclude (criteria)
+    # reviewers = 2: 1 include (both), 2 conflict, 3 exclude (both), 4 maybe (both),
+    # 6 undecided, 7 awaiting bob (ann excluded it), 8 exclude (criteria)
     assert ta["final"] == {
         "included": 1,
-        "excluded": 3,
+        "excluded": 2,
         "maybe": 1,
         "conflicts": 1,
+        "awaiting": 1,
         "undecided": 1,
-        "excluded_by_reason": {"Published before 1980 (limit year_min)": 1, "Wrong population": 2},
+        "excluded_by_reason": {"Published before 1980 (limit year_min)": 1, "Wrong population": 1},
         "by_criteria": 1,
     }
-    assert ta["awaiting_reviewers"] == 1  # record 7: ann only
+    assert (ta["done"], ta["left"], ta["awaiting_reviewers"]) == (4, 3, 1)
+    # each reviewer's queue: 7 records less the automation exclusion (8)
     assert ta["reviewers"]["ann"] == {
+        "queue": 6,
         "screened": 5,
         "included": 2,
         "excluded": 2,
         "maybe": 1,
-        "left": 2,
+        "left": 1,
         "excluded_by_reason": {"Wrong population": 2},
     }
-    assert ta["reviewers"]["bob"]["left"] == 3
+    assert ta["reviewers"]["bob"]["left"] == 2
     # ann vs bob on 1-4: not-excluded/excluded table ((2, 1), (0, 1)): observed 3/4,
     # chance 0.75*0.5 + 0.25*0.5 = 0.5, kappa 0.5
     assert ta["agreement"] == [
         {"reviewers": ["ann", "bob"], "n": 4, "agree": 3, "percent": 75.0, "kappa": 0.5}
     ]
     ft = data["screening"]["stages"]["full_text"]
+    # full text: 1 (include) and 4 (maybe); 4 not retrieved; 1 decided by ann only: awaiting
     assert (ft["records"], ft["not_retrieved"]) == (2, 1)
-    assert ft["final"]["included"] == 1 and ft["final"]["undecided"] == 0
+    assert ft["final"]["included"] == 0 and ft["final"]["awaiting"] == 1
     assert ft["reviewers"]["ann"]["left"] == 0
+    assert (ft["reviewers"]["bob"]["queue"], ft["reviewers"]["bob"]["left"]) == (1, 1)
+    record_decision(review.db, 1, FT, "bob", "include")
+    ft = review_status(review)["screening"]["stages"]["full_text"]
+    assert (ft["final"]["included"], ft["done"], ft["left"]) == (1, 1, 0)
+
+
+def test_blinded_status_shows_only_the_named_reviewer(review: Review, runner: CliRunner) -> None:
+    build(review)  # reviewers = 2: blind by default
+    data = review_status(review)
+    assert data["screening"]["blinding"] == {"blind": True, "unblinded": None}
+    ta = data["screening"]["stages"]["title_abstract"]
+    assert ta["reviewers"] == {} and ta["agreement"] == []
+    assert ta["final"]["conflicts"] == 1  # totals stay visible
+    mine = review_status(review, "bob")["screening"]["stages"]["title_abstract"]
+    assert list(mine["reviewers"]) == ["bob"] and mine["agreement"] == []
+    result = runner.invoke(app, ["status", "--review", str(review.path), "--reviewer", "bob"])
+    assert result.exit_code == 0, result.output
+    assert "  bob: 4 of 6 screened (1 included, 2 excluded, 1 maybe), 2 left" in result.output
+    assert "ann" not in result.output
+    assert "Blinded" in result.output
+    result = runner.invoke(app, ["status", "--review", str(review.path)])
+    assert "ann" not in result.output and "bob" not in result.output
 
 
 def test_text_output(review: Review, runner: CliRunner) -> None:
     build(review)
+    unblind(review.db, "lead")
     result = runner.invoke(app, ["status", "--review", str(review.path)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -153,6 +194,10 @@ def test_text_output(review: Review, runner: CliRunner) -> None:
         "Records: 8 (kept 7, duplicates 1)",
     ]
     assert "Title/abstract: 7 records" in lines
-    assert "  final: 1 included, 3 excluded, 1 maybe, 1 conflicts, 1 undecided" in lines
+    assert (
+        "  final: 1 included, 2 excluded, 1 maybe; left 3: 1 conflict, 1 awaiting another"
+        " reviewer, 1 undecided" in lines
+    )
+    assert "  ann: 5 of 6 screened (2 included, 2 excluded, 1 maybe), 1 left" in lines
     assert "  ann vs bob: agreement 75.0% over 4 records, Cohen's kappa 0.500" in lines
     assert "  full text not retrieved: 1" in lines

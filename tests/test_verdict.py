@@ -69,3 +69,59 @@ def test_included_needs_full_text_include_and_retrieval(review: Review) -> None:
     # a duplicate never counts, even with decisions on it
     db.execute("update records set duplicate_of = ? where id = ?", [b, a])
     assert included(db) == []
+
+
+def test_with_two_reviewers_required_one_decision_awaits_the_other(review: Review) -> None:
+    a, b, c, d, e = _records(review, 5)
+    db = review.db
+    ta, ft = "title_abstract", "full_text"
+    record_decision(db, a, ta, "ann", "include")  # awaiting bob
+    record_decision(db, b, ta, "ann", "include")
+    record_decision(db, b, ta, "bob", "maybe")  # conflict
+    record_decision(db, c, ta, "ann", "include")
+    record_decision(db, c, ta, "bob", "include")  # final include
+    record_decision(db, d, ta, "criteria", "exclude", reason="Year", source="criteria")
+    record_decision(db, d, ta, "ann", "include")  # a person opened it: it needs two
+    record_decision(db, e, ta, "ann", "exclude", reason="Wrong population")
+    record_decision(db, e, ta, "lead", "include", source="consensus")  # consensus settles it
+    final = verdicts(db, ta, required=2)
+    assert (final[a].decision, final[a].awaiting, final[a].conflict) == (None, True, False)
+    assert final[a].reviewers == {"ann": "include"} and not final[a].final
+    assert (final[b].decision, final[b].conflict, final[b].awaiting) == (None, True, False)
+    assert (final[c].decision, final[c].final) == ("include", True)
+    assert (final[d].decision, final[d].awaiting) == (None, True)
+    assert (final[e].decision, final[e].source) == ("include", "consensus")
+    assert stage_records(db, ft, required=2) == [c, e]
+    assert stage_records(db, ft) == [a, c, d, e]  # one reviewer required: a and d pass
+    for rid in (c, e):
+        record_decision(db, rid, ft, "ann", "include")
+    assert included(db, required=2) == []
+    assert included(db) == [c, e]
+    record_decision(db, c, ft, "bob", "include")
+    assert included(db, required=2) == [c]
+    # one reviewer undoes: the record awaits again
+    record_decision(db, c, ta, "bob", "undo")
+    assert verdicts(db, ta, required=2)[c].awaiting
+    assert included(db, required=2) == []
+
+
+def test_every_library_call_passes_the_required_reviewers() -> None:
+    """A verdict computed without the protocol's number of reviewers would count a record
+    decided by one of two reviewers as final: every call in the package names ``required``."""
+    import ast
+    from pathlib import Path
+
+    names = {"verdicts", "stage_records", "_stage_records", "included", "conflicts", "progress"}
+    missing = []
+    for path in sorted((Path(__file__).parents[1] / "screener").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "screener.screening" not in text and path.parent.name != "screening":
+            continue  # a call named like these but not ours (e.g. an import progress callback)
+        for node in ast.walk(ast.parse(text)):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else None  # methods are not ours
+            if name in names and not any(k.arg == "required" for k in node.keywords):
+                missing.append(f"{path.name}:{node.lineno} {name}()")
+    assert missing == [], "\n".join(missing)

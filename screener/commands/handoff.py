@@ -37,6 +37,12 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--out", "-o", help="Write to FILE (default: stdout).")
         ] = None,
         review: ReviewDir = DEFAULT_REVIEW,
+        reviewer: Annotated[
+            str | None,
+            typer.Option(
+                help="decisions format: this reviewer's rows only (needed while blinded)."
+            ),
+        ] = None,
     ) -> None:
         """Export records or the included studies: RIS, CSV, JSON, BibTeX, extraction sheet.
 
@@ -53,11 +59,11 @@ def register(app: typer.Typer) -> None:
         rev = open_review(review)
         try:
             if out is None:
-                count = export(rev, fmt, sys.stdout, stage, decision)
+                count = export(rev, fmt, sys.stdout, stage, decision, reviewer)
             else:
                 encoding = "utf-8-sig" if fmt in BOM_FORMATS else "utf-8"
                 with out.open("w", encoding=encoding, newline="") as handle:
-                    count = export(rev, fmt, handle, stage, decision)
+                    count = export(rev, fmt, handle, stage, decision, reviewer)
         finally:
             rev.close()
         if out is not None:

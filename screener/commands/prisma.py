@@ -50,12 +50,21 @@ def register(app: typer.Typer) -> None:
                 "--allow-incomplete", help="Draw it even with decisions pending (marked)."
             ),
         ] = False,
+        list_pending: Annotated[
+            bool,
+            typer.Option(
+                "--list-pending", help="JSON: add the ids of the pending records (pending_ids)."
+            ),
+        ] = False,
     ) -> None:
         """The PRISMA flow diagram, counted from the records, duplicates and decisions.
 
         Every number is a query over the review; the arithmetic identities of the diagram
         are checked before it is written. While decisions are pending the flow is refused
-        unless --allow-incomplete (then pending counts are marked).
+        unless --allow-incomplete (then pending counts are marked). With [screening]
+        reviewers = 2 or more, a record counts only once that many reviewers have decided it
+        (or a consensus decision exists); until then it is pending. JSON counts the pending
+        records; --list-pending adds their ids.
 
         Examples:
           screener prisma --template 2009
@@ -73,7 +82,7 @@ def register(app: typer.Typer) -> None:
             if out is None:
                 print_flow(flow, template.value, Console(soft_wrap=True))
                 return
-            kind, drawn = write_flow(flow, template.value, out)
+            kind, drawn = write_flow(flow, template.value, out, list_pending)
             for warning in drawn:
                 err.print(f"Warning: {warning}", markup=False)
             Console(highlight=False, soft_wrap=True).print(

@@ -12,11 +12,13 @@ from screener.commands.options import DEFAULT_REVIEW, ReviewDir
 from screener.db import Review, open_review
 from screener.errors import ProtocolError
 from screener.screening.agreement import AGREEMENT_NOTE, Conflict, conflicts, pairwise
+from screener.screening.agreement import resolve as resolve_conflict
+from screener.screening.blinding import blinded, require_unblinded, unblind, unblinding
 from screener.screening.criteria import apply_criteria, undo_criteria
 from screener.screening.decisionfile import STAGE_ALIASES, decide_from_file
 from screener.screening.merge import merge_review
 from screener.screening.protocol import Protocol, load_protocol, reason_text
-from screener.screening.verdict import STAGE_LABELS, STAGES, record_decision
+from screener.screening.verdict import STAGE_LABELS, STAGES
 
 CHOICES = {"i": "include", "e": "exclude", "m": "maybe"}
 
@@ -133,6 +135,9 @@ def register(app: typer.Typer) -> None:
         for each conflict in turn (i/e/m, s to skip, q to quit) and records a consensus
         decision.
 
+        While the review is blinded only the number of conflicts is shown; the votes,
+        agreement and --resolve need `screener unblind` first.
+
         Examples:
           screener conflicts --review my-review
           screener conflicts --stage full-text --resolve --reviewer ann
@@ -140,11 +145,54 @@ def register(app: typer.Typer) -> None:
         rev = open_review(review)
         console = Console(highlight=False, soft_wrap=True)
         protocol = load_protocol(rev.protocol_path)
+        hidden = blinded(rev)
+        if resolve:
+            require_unblinded(rev, "Resolving conflicts")
         for name in _stages(stage):
-            found = conflicts(rev.db, name)
-            _print_stage(console, rev, name, found)
+            found = conflicts(rev.db, name, required=protocol.reviewers)
+            if hidden:
+                console.print(
+                    f"{STAGE_LABELS[name].capitalize()}: {_plural(len(found), 'conflict')}."
+                )
+                continue
+            _print_stage(console, rev, name, found, protocol.reviewers)
             if resolve and found:
                 _resolve(console, rev, protocol, found, reviewer)
+        if hidden:
+            console.print(
+                "Blinded: the reviewers' votes and agreement are shown after the lead runs"
+                " `screener unblind --reviewer NAME`."
+            )
+
+    @app.command(name="unblind")
+    def unblind_command(
+        reviewer: Annotated[str, typer.Option(help="Who lifts the blinding (the lead).")],
+        review: ReviewDir = DEFAULT_REVIEW,
+        note: Annotated[str | None, typer.Option(help="Why, or when screening ended.")] = None,
+    ) -> None:
+        """Lift blinding: every reviewer's decisions become visible to everyone, for good.
+
+        Recorded with who and when (shown by `screener status`). Run it once both reviewers
+        have finished a stage, before resolving conflicts. Running it again changes nothing.
+
+        Examples:
+          screener unblind --reviewer lead --review my-review
+        """
+        rev = open_review(review)
+        console = Console(highlight=False, soft_wrap=True)
+        earlier = unblinding(rev.db)
+        lifted = unblind(rev.db, reviewer, note)
+        if earlier is not None:
+            console.print(
+                f"Already unblinded by {lifted.reviewer} at {lifted.at}; nothing changed.",
+                markup=False,
+            )
+            return
+        console.print(
+            f"Unblinded by {lifted.reviewer} at {lifted.at}: status, conflicts and exports now"
+            " show every reviewer's decisions.",
+            markup=False,
+        )
 
     @app.command()
     def merge(
@@ -185,9 +233,11 @@ def register(app: typer.Typer) -> None:
             err.print(f"Warning: {warning}", markup=False)
 
 
-def _print_stage(console: Console, rev: Review, stage: str, found: list[Conflict]) -> None:
+def _print_stage(
+    console: Console, rev: Review, stage: str, found: list[Conflict], required: int
+) -> None:
     console.print(f"{STAGE_LABELS[stage].capitalize()}: {_plural(len(found), 'conflict')}.")
-    for pair in pairwise(rev.db, stage):
+    for pair in pairwise(rev.db, stage, required=required):
         kappa = "n/a" if pair.kappa is None else f"{pair.kappa:.3f}"
         percent = "n/a" if pair.percent is None else f"{pair.percent:.1f}%"
         console.print(
@@ -246,9 +296,6 @@ def _resolve(
                     console.print("A full-text exclusion needs a reason.")
                     continue
                 break
-        note = f"resolved by {reviewer}" if reviewer else None
-        record_decision(
-            rev.db, conflict.record_id, stage, "consensus", decision, reason, note, "consensus"
-        )
+        resolve_conflict(rev.db, conflict.record_id, stage, decision, reason, by=reviewer)
         done += 1
     console.print(f"Recorded {_plural(done, 'consensus decision')}.")

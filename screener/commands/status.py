@@ -27,21 +27,23 @@ def _print_stage(console: Console, stage: str, data: dict[str, Any], required: i
     console.print(f"{STAGE_LABELS[stage].capitalize()}: {_plural(data['records'], 'record')}")
     if stage == "full_text":
         console.print(f"  full text not retrieved: {data['not_retrieved']}")
+    left = [_plural(final["conflicts"], "conflict")]
+    if required > 1:
+        left.append(f"{final['awaiting']} awaiting another reviewer")
+    left.append(f"{final['undecided']} undecided")
     console.print(
         f"  final: {final['included']} included, {final['excluded']} excluded, "
-        f"{final['maybe']} maybe, {final['conflicts']} conflicts, "
-        f"{final['undecided']} undecided"
+        f"{final['maybe']} maybe; left {data['left']}: {', '.join(left)}"
     )
     if final["excluded_by_reason"]:
         console.print(f"  excluded by reason: {_reasons(final['excluded_by_reason'])}")
     if final["by_criteria"]:
         console.print(f"  of which by criteria (automation): {final['by_criteria']}")
-    if required > 1:
-        console.print(f"  awaiting another reviewer: {data['awaiting_reviewers']}")
     for name, who in data["reviewers"].items():
         console.print(
-            f"  {name}: {who['screened']} screened ({who['included']} included, "
-            f"{who['excluded']} excluded, {who['maybe']} maybe), {who['left']} left"
+            f"  {name}: {who['screened']} of {who['queue']} screened ({who['included']} included,"
+            f" {who['excluded']} excluded, {who['maybe']} maybe), {who['left']} left",
+            markup=False,
         )
         if who["excluded_by_reason"]:
             console.print(f"    excluded by reason: {_reasons(who['excluded_by_reason'])}")
@@ -51,7 +53,8 @@ def _print_stage(console: Console, stage: str, data: dict[str, Any], required: i
         percent = "n/a" if pair["percent"] is None else f"{pair['percent']:.1f}%"
         console.print(
             f"  {a} vs {b}: agreement {percent} over {_plural(pair['n'], 'record')}, "
-            f"Cohen's kappa {kappa}"
+            f"Cohen's kappa {kappa}",
+            markup=False,
         )
 
 
@@ -60,18 +63,24 @@ def register(app: typer.Typer) -> None:
     def status(
         review: ReviewDir = DEFAULT_REVIEW,
         as_json: Annotated[bool, typer.Option("--json", help="Stable JSON output.")] = False,
+        reviewer: Annotated[
+            str | None,
+            typer.Option(help="Show this reviewer's own figures (the only ones while blinded)."),
+        ] = None,
     ) -> None:
         """Records per search and in total, deduplication, and the screening progress.
 
         Per stage and reviewer: what is decided and what is left, the agreement between
         reviewers (Cohen's kappa) and the stopping aid at title/abstract. --json prints the
-        stable object documented in screener/screening/status.py.
+        stable object documented in screener/screening/status.py. While the review is
+        blinded, a reviewer's own figures are shown only with --reviewer NAME, and agreement
+        only after `screener unblind`.
 
         Examples:
           screener status --review my-review
           screener status --json
         """
-        data = review_status(open_review(review))
+        data = review_status(open_review(review), reviewer)
         if as_json:
             typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
             return
@@ -88,6 +97,14 @@ def register(app: typer.Typer) -> None:
             f"duplicates {records['duplicates']})"
         )
         screening = data["screening"]
+        lifted = screening["blinding"]["unblinded"]
+        if screening["blinding"]["blind"]:
+            console.print(
+                "Blinded: totals only; --reviewer NAME adds your own figures."
+                " Agreement and the other reviewers' decisions after `screener unblind`."
+            )
+        elif lifted is not None:
+            console.print(f"Unblinded by {lifted['reviewer']} at {lifted['at']}.", markup=False)
         for stage, stage_data in screening["stages"].items():
             _print_stage(console, stage, stage_data, screening["reviewers_required"])
         if any(s["agreement"] for s in screening["stages"].values()):

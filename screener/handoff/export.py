@@ -37,6 +37,7 @@ from screener.errors import DataError, InputError
 from screener.handoff.extraction import DESIGN_COLUMNS, STUDY, outcome_columns
 from screener.handoff.ris_writer import write_bibtex, write_ris
 from screener.handoff.studies import Entry, accessions_text, citation, select
+from screener.screening.blinding import blinded
 from screener.screening.protocol import load_protocol
 from screener.screening.verdict import Verdict, verdicts
 
@@ -82,7 +83,8 @@ _RECORD_FIELDS = (
 def _verdict(v: Verdict | None) -> dict[str, Any] | None:
     if v is None:
         return None
-    return {"decision": v.decision if not v.conflict else "conflict", "reason": v.reason}
+    shown = "conflict" if v.conflict else "awaiting" if v.awaiting else v.decision
+    return {"decision": shown, "reason": v.reason}
 
 
 def entry_object(entry: Entry, ta: dict[int, Verdict], ft: dict[int, Verdict]) -> dict[str, Any]:
@@ -166,15 +168,16 @@ def write_extraction(entries: Sequence[Entry], outcomes: Sequence[str], out: Tex
         writer.writerow(row + [""] * (len(header) - len(row)))
 
 
-def _write_decisions(review: Review, out: TextIO) -> int:
-    try:
-        from screener.screening.decisionfile import write_decisions_csv
-    except ImportError as exc:  # pragma: no cover - the module ships with the tool
+def _write_decisions(review: Review, out: TextIO, reviewer: str | None) -> int:
+    from screener.screening.decisionfile import write_decisions_csv
+
+    if reviewer is None and blinded(review):
         raise DataError(
-            "the decisions export is not available in this build"
-            " (screener.screening.decisionfile is missing)."
-        ) from exc
-    return int(write_decisions_csv(review, out))
+            "The review is blinded: the decisions export shows a reviewer only their own"
+            " decisions.",
+            hint="Pass --reviewer NAME, or let the lead run `screener unblind --reviewer NAME`.",
+        )
+    return int(write_decisions_csv(review, out, only=reviewer))
 
 
 def export(
@@ -183,28 +186,35 @@ def export(
     out: TextIO,
     stage: str | None = None,
     decision: str | None = None,
+    reviewer: str | None = None,
 ) -> int:
     """Write the chosen records in ``fmt`` to ``out``; return how many entries (for
     ``decisions``: rows) were written.
 
-    ``out`` should be opened with ``newline=""`` (the writers choose the line ends).
+    ``out`` should be opened with ``newline=""`` (the writers choose the line ends). A record's
+    verdicts are final only with the protocol's number of reviewers (``[screening] reviewers``);
+    ``title_abstract`` / ``full_text`` say ``awaiting`` or ``conflict`` until then. The
+    ``decisions`` format writes ``reviewer``'s rows alone when given, and needs it while the
+    review is blinded (screener.screening.blinding).
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
     if fmt == "decisions":
-        return _write_decisions(review, out)
+        return _write_decisions(review, out, reviewer)
     if fmt == "extraction" and stage is None and decision is None:
         decision = "included"
-    entries = select(review.db, stage, decision)
+    protocol = load_protocol(review.protocol_path)
+    required = protocol.reviewers
+    entries = select(review.db, stage, decision, required=required)
     if fmt == "ris":
         write_ris(entries, out)
     elif fmt == "bibtex":
         write_bibtex(entries, out)
     elif fmt == "extraction":
-        outcomes = load_protocol(review.protocol_path).outcomes
+        outcomes = protocol.outcomes
         write_extraction(entries, outcomes, out)
     else:
-        ta = verdicts(review.db, "title_abstract")
-        ft = verdicts(review.db, "full_text")
+        ta = verdicts(review.db, "title_abstract", required=required)
+        ft = verdicts(review.db, "full_text", ta, required=required)
         (write_csv if fmt == "csv" else write_json)(entries, out, ta, ft)
     return len(entries)

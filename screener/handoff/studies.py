@@ -179,9 +179,14 @@ def _studies(db: sqlite_utils.Database, ids: list[int]) -> list[Entry]:
 
 
 def select(
-    db: sqlite_utils.Database, stage: str | None = None, decision: str | None = None
+    db: sqlite_utils.Database,
+    stage: str | None = None,
+    decision: str | None = None,
+    *,
+    required: int = 1,
 ) -> list[Entry]:
-    """The entries to export (see the module docstring); labels assigned."""
+    """The entries to export (see the module docstring); labels assigned. ``required``: the
+    protocol's human reviewers per record (a record awaiting reviewers is not final)."""
     if stage is not None and stage not in STAGE_NAMES:
         raise InputError(f"unknown stage {stage!r}; use title-abstract or full-text.")
     if decision is not None and decision not in DECISION_NAMES:
@@ -198,14 +203,14 @@ def select(
         stage_name = STAGE_NAMES[stage or "full-text"]
         choice = decision or "all"
         if stage_name == "full_text" and choice == "included":
-            entries = _studies(db, included(db))
+            entries = _studies(db, included(db, required=required))
         elif choice == "all":
-            entries = _entries(db, stage_records(db, stage_name))
+            entries = _entries(db, stage_records(db, stage_name, required=required))
         elif stage_name == "title_abstract" and choice == "included":
-            entries = _entries(db, stage_records(db, "full_text"))
+            entries = _entries(db, stage_records(db, "full_text", required=required))
         else:
             wanted = {"excluded": "exclude", "maybe": "maybe"}[choice]
-            final = verdicts(db, stage_name)
+            final = verdicts(db, stage_name, required=required)
             entries = _entries(db, sorted(r for r, v in final.items() if v.decision == wanted))
     assign_labels(entries)
     return entries

@@ -10,8 +10,9 @@ Nothing here is typed in. Each record of the rounds asked for is put in exactly 
   duplicate (``duplicate_of`` set), marked ineligible by automation (final title/abstract
   verdict exclude with source ``criteria``), excluded at title/abstract by a human, passed
   (include or maybe: a report sought for retrieval), not retrieved (``verdict.not_retrieved``),
-  excluded at full text (grouped by reason), included; or pending (no decision, a conflict,
-  a full-text maybe, an exclusion without a reason).
+  excluded at full text (grouped by reason), included; or pending: the stage's ``left`` of
+  ``screener.screening.progress`` (no decision, a conflict, awaiting the protocol's number of
+  reviewers), a full-text maybe, or a full-text exclusion without a reason.
 
 "Records removed for other reasons" is 0 by construction: screener has no mechanism that removes
 a record before screening other than duplicate links and automation (``screener criteria``).
@@ -51,6 +52,7 @@ class PrismaSettings:
     meta_analysis_studies: int | str = "all"
     previous_studies: int | None = None
     previous_reports: int | None = None
+    reviewers: int = 1  # [screening] reviewers: human reviewers needed for a final verdict
 
 
 def load_prisma_settings(path: Path) -> PrismaSettings:
@@ -58,7 +60,10 @@ def load_prisma_settings(path: Path) -> PrismaSettings:
     table gives the defaults)."""
     protocol = load_protocol(path)
     return PrismaSettings(
-        protocol.meta_analysis_studies, protocol.previous_studies, protocol.previous_reports
+        protocol.meta_analysis_studies,
+        protocol.previous_studies,
+        protocol.previous_reports,
+        protocol.reviewers,
     )
 
 
@@ -68,18 +73,25 @@ class Pending:
 
     ta_undecided: list[int] = field(default_factory=list)
     ta_conflict: list[int] = field(default_factory=list)
+    ta_awaiting: list[int] = field(default_factory=list)  # fewer reviewers than required
     ft_undecided: list[int] = field(default_factory=list)
     ft_maybe: list[int] = field(default_factory=list)
     ft_conflict: list[int] = field(default_factory=list)
+    ft_awaiting: list[int] = field(default_factory=list)
     ft_no_reason: list[int] = field(default_factory=list)
 
     @property
     def title_abstract(self) -> int:
-        return len(self.ta_undecided) + len(self.ta_conflict)
+        return len(self.ta_undecided) + len(self.ta_conflict) + len(self.ta_awaiting)
 
     @property
     def full_text(self) -> int:
-        return len(self.ft_undecided) + len(self.ft_maybe) + len(self.ft_conflict)
+        return (
+            len(self.ft_undecided)
+            + len(self.ft_maybe)
+            + len(self.ft_conflict)
+            + len(self.ft_awaiting)
+        )
 
     @property
     def total(self) -> int:
@@ -242,8 +254,8 @@ def compute_flow(
             hint="Pass --round with one of those rounds.",
         )
     cumulative = cumulative or n == 1
-    ta = verdicts(db, "title_abstract")
-    ft = verdicts(db, "full_text", title_abstract=ta)
+    ta = verdicts(db, "title_abstract", required=settings.reviewers)
+    ft = verdicts(db, "full_text", title_abstract=ta, required=settings.reviewers)
     missing = not_retrieved(db)
     cols = {key: Column() for key in ("dbr", "other", "previous")}
     for rid, rnd, stype, name, dup_of, study in _records(db, n):
@@ -261,6 +273,9 @@ def compute_flow(
         if v.conflict:
             col.pending.ta_conflict.append(rid)
             continue
+        if v.awaiting:
+            col.pending.ta_awaiting.append(rid)
+            continue
         if v.decision == "exclude":
             if v.source == "criteria":
                 col.automatic += 1
@@ -277,6 +292,8 @@ def compute_flow(
             col.pending.ft_undecided.append(rid)
         elif f.conflict:
             col.pending.ft_conflict.append(rid)
+        elif f.awaiting:
+            col.pending.ft_awaiting.append(rid)
         elif f.decision == "maybe":
             col.pending.ft_maybe.append(rid)
         elif f.decision == "exclude":

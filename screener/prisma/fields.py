@@ -238,8 +238,12 @@ FIELDS_2009 = (
 )
 
 
-def flow_fields(flow: Flow) -> dict[str, Any]:
-    """The JSON document of a 2020 flow (template keys, breakdowns as objects)."""
+def flow_fields(flow: Flow, list_pending: bool = False) -> dict[str, Any]:
+    """The JSON document of a 2020 flow (template keys, breakdowns as objects).
+
+    ``pending`` counts the records whose decision is not final, by kind; ``pending_ids`` (only
+    with ``list_pending``) lists their ids.
+    """
     out: dict[str, Any] = {"template": "2020", "round": flow.round, "variant": variant(flow)}
     for key in TEMPLATE_KEYS:
         out[key] = getattr(flow, key)
@@ -253,11 +257,11 @@ def flow_fields(flow: Flow) -> dict[str, Any]:
     out["other_duplicates"] = flow.other_duplicates
     out["other_excluded_automatic"] = flow.other_excluded_automatic
     out["other_records_excluded"] = flow.other_records_excluded
-    out["pending"] = _pending_fields(flow)
+    out.update(_pending_fields(flow, list_pending))
     return out
 
 
-def flow_fields_2009(flow: Flow) -> dict[str, Any]:
+def flow_fields_2009(flow: Flow, list_pending: bool = False) -> dict[str, Any]:
     view = flow_2009(flow)
     out: dict[str, Any] = {"template": "2009", "round": flow.round}
     for key in FIELDS_2009:
@@ -265,16 +269,19 @@ def flow_fields_2009(flow: Flow) -> dict[str, Any]:
     out["records_database_specific"] = dict(flow.database_specific_results)
     out["records_database_specific"].update(flow.register_specific_results)
     out["fulltext_excluded_reasons"] = dict(view.fulltext_excluded_reasons)
-    out["pending"] = _pending_fields(flow)
+    out.update(_pending_fields(flow, list_pending))
     return out
 
 
-def _pending_fields(flow: Flow) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
+def _pending_fields(flow: Flow, list_pending: bool) -> dict[str, Any]:
+    ids: dict[str, list[int]] = {}
     for pending in (flow.dbr_pending, flow.other_pending, flow.previous_pending):
         for name in pending.__dataclass_fields__:
-            out.setdefault(name, []).extend(getattr(pending, name))
-    return {k: sorted(v) for k, v in out.items()}
+            ids.setdefault(name, []).extend(getattr(pending, name))
+    out: dict[str, Any] = {"pending": {k: len(v) for k, v in ids.items()}}
+    if list_pending:
+        out["pending_ids"] = {k: sorted(v) for k, v in ids.items()}
+    return out
 
 
 def variant(flow: Flow) -> str:

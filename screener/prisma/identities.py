@@ -45,9 +45,16 @@ def incomplete(pending: Pending, where: str = "") -> list[Problem]:
     parts = [
         (pending.ta_undecided, "record has", "records have", "no title/abstract decision"),
         (pending.ta_conflict, "record has", "records have", "conflicting title/abstract decisions"),
+        (
+            pending.ta_awaiting,
+            "record awaits",
+            "records await",
+            "another reviewer's title/abstract decision",
+        ),
         (pending.ft_undecided, "report has", "reports have", "no full-text decision"),
         (pending.ft_maybe, "report has", "reports have", "only a 'maybe' at full text"),
         (pending.ft_conflict, "report has", "reports have", "conflicting full-text decisions"),
+        (pending.ft_awaiting, "report awaits", "reports await", "another reviewer's full-text decision"),
         (pending.ft_no_reason, "full-text exclusion has", "full-text exclusions have", "no reason"),
     ]
     return [

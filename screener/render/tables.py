@@ -99,8 +99,10 @@ def markdown(flow: Flow, template: str = "2020") -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def fields(flow: Flow, template: str = "2020") -> dict[str, Any]:
-    return flow_fields_2009(flow) if template == "2009" else flow_fields(flow)
+def fields(flow: Flow, template: str = "2020", list_pending: bool = False) -> dict[str, Any]:
+    if template == "2009":
+        return flow_fields_2009(flow, list_pending)
+    return flow_fields(flow, list_pending)
 
 
 def print_flow(flow: Flow, template: str, console: Console) -> None:
@@ -130,10 +132,13 @@ def check_output(path: Path, template: str) -> None:
         )
 
 
-def write_flow(flow: Flow, template: str, path: Path) -> tuple[str, list[str]]:
+def write_flow(
+    flow: Flow, template: str, path: Path, list_pending: bool = False
+) -> tuple[str, list[str]]:
     """Write the flow in the format named by the file's suffix.
 
-    Returns that format's name and warnings (a drawing too tall for an A4 page).
+    Returns that format's name and warnings (a drawing too tall for an A4 page). JSON counts
+    the pending records; ``list_pending`` adds their ids (``pending_ids``).
     """
     check_output(path, template)
     suffix = path.suffix.lower()
@@ -142,7 +147,7 @@ def write_flow(flow: Flow, template: str, path: Path) -> tuple[str, list[str]]:
     elif suffix == ".md":
         path.write_text(markdown(flow, template), encoding="utf-8")
     elif suffix == ".json":
-        text = json.dumps(fields(flow, template), indent=2, ensure_ascii=False)
+        text = json.dumps(fields(flow, template, list_pending), indent=2, ensure_ascii=False)
         path.write_text(text + "\n", encoding="utf-8")
     elif suffix == ".csv":
         write_csv(flow, path)

@@ -10,6 +10,11 @@ for every pair.
 Conflicts are the records whose final verdict (screener.screening.verdict) is a conflict: the human
 reviewers' current decisions differ (include vs maybe counts as a conflict there, since the
 record's final decision is not settled) and no consensus decision has been recorded.
+
+Resolving one is a consensus decision (:func:`resolve`): a row of reviewer ``consensus``, source
+``consensus``, noting who resolved it; it settles the verdict whatever the reviewers decided.
+:func:`unresolve` cancels the latest one. Both show every reviewer's votes, so the commands and
+the app call them only when the review is not blinded (``screener.screening.blinding``).
 """
 
 from __future__ import annotations
@@ -19,13 +24,20 @@ from itertools import combinations
 
 import sqlite_utils
 
+from screener.errors import DataError
 from screener.screening.verdict import (
+    CONSENSUS_SOURCE,
+    DECISIONS,
     HUMAN_SOURCES,
+    STAGES,
     Decision,
     current_decisions,
+    record_decision,
     stage_records,
     verdicts,
 )
+
+CONSENSUS_REVIEWER = "consensus"  # the reviewer name of every consensus row
 
 AGREEMENT_NOTE = "maybe counts as include: agreement is on excluded vs not excluded"
 
@@ -51,6 +63,9 @@ class Agreement:
 
 @dataclass(frozen=True)
 class Conflict:
+    """A record the human reviewers disagree on; ``decisions`` holds each one's current
+    decision with its reason and note (read the record itself with ``Session.record``)."""
+
     record_id: int
     stage: str
     title: str
@@ -77,9 +92,10 @@ def _human(
     stage: str,
     current: dict[int, dict[str, Decision]] | None = None,
     eligible: set[int] | None = None,
+    required: int = 1,
 ) -> dict[int, dict[str, Decision]]:
     if eligible is None:
-        eligible = set(stage_records(db, stage))
+        eligible = set(stage_records(db, stage, required=required))
     if current is None:
         current = current_decisions(db, stage)
     out: dict[int, dict[str, Decision]] = {}
@@ -92,9 +108,9 @@ def _human(
     return out
 
 
-def reviewers(db: sqlite_utils.Database, stage: str) -> list[str]:
+def reviewers(db: sqlite_utils.Database, stage: str, *, required: int = 1) -> list[str]:
     """The human reviewers with a current decision at the stage, by name."""
-    return sorted({w for by in _human(db, stage).values() for w in by})
+    return sorted({w for by in _human(db, stage, required=required).values() for w in by})
 
 
 def _agreement(human: dict[int, dict[str, Decision]], a: str, b: str) -> Agreement:
@@ -111,9 +127,11 @@ def _agreement(human: dict[int, dict[str, Decision]], a: str, b: str) -> Agreeme
     return Agreement(a, b, n, agree, cohen_kappa(table), percent, table)
 
 
-def agreement(db: sqlite_utils.Database, stage: str, a: str, b: str) -> Agreement:
+def agreement(
+    db: sqlite_utils.Database, stage: str, a: str, b: str, *, required: int = 1
+) -> Agreement:
     """Agreement of two reviewers at a stage (maybe counts as include: 'not excluded')."""
-    return _agreement(_human(db, stage), a, b)
+    return _agreement(_human(db, stage, required=required), a, b)
 
 
 def pairwise(
@@ -121,25 +139,28 @@ def pairwise(
     stage: str,
     current: dict[int, dict[str, Decision]] | None = None,
     eligible: set[int] | None = None,
+    *,
+    required: int = 1,
 ) -> list[Agreement]:
     """Agreement for every pair of human reviewers who both decided at least one record.
 
     ``current`` (``current_decisions(db, stage)``) and ``eligible`` (the record ids at the
     stage) may be passed in when the caller already has them.
     """
-    human = _human(db, stage, current, eligible)
+    human = _human(db, stage, current, eligible, required)
     names = sorted({w for by in human.values() for w in by})
     pairs = [_agreement(human, a, b) for a, b in combinations(names, 2)]
     return [p for p in pairs if p.n]
 
 
-def conflicts(db: sqlite_utils.Database, stage: str) -> list[Conflict]:
-    """The records at a stage whose reviewers disagree and that have no consensus yet."""
-    final = verdicts(db, stage)
+def conflicts(db: sqlite_utils.Database, stage: str, *, required: int = 1) -> list[Conflict]:
+    """The records at a stage whose reviewers disagree and that have no consensus yet, by id
+    (``required``: the protocol's reviewers per record, which decides the full-text records)."""
+    final = verdicts(db, stage, required=required)
     ids = sorted(rid for rid, v in final.items() if v.conflict)
     if not ids:
         return []
-    human = _human(db, stage)
+    human = _human(db, stage, required=required)
     titles = {
         row["id"]: row
         for row in db.query(
@@ -156,3 +177,37 @@ def conflicts(db: sqlite_utils.Database, stage: str) -> list[Conflict]:
         )
         for rid in ids
     ]
+
+
+def resolve(
+    db: sqlite_utils.Database,
+    record_id: int,
+    stage: str,
+    decision: str,
+    reason: str | None = None,
+    note: str | None = None,
+    by: str | None = None,
+) -> int:
+    """Record a consensus decision (committed) and return its row id.
+
+    ``reason``: the reason's text (an exclusion at full text needs one); ``by``: who resolved
+    it, kept in the note as "resolved by NAME" before ``note``.
+    """
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}")
+    if decision not in DECISIONS:
+        raise ValueError(f"unknown decision {decision!r}")
+    if decision == "exclude" and stage == "full_text" and not (reason or "").strip():
+        raise DataError("A full-text exclusion needs a reason.")
+    parts = [f"resolved by {by}" if by else "", (note or "").strip()]
+    text = "; ".join(p for p in parts if p) or None
+    return record_decision(
+        db, record_id, stage, CONSENSUS_REVIEWER, decision, reason, text, CONSENSUS_SOURCE
+    )
+
+
+def unresolve(db: sqlite_utils.Database, record_id: int, stage: str) -> int:
+    """Cancel the latest consensus decision on a record (an ``undo`` row); return its row id."""
+    return record_decision(
+        db, record_id, stage, CONSENSUS_REVIEWER, "undo", source=CONSENSUS_SOURCE
+    )

@@ -43,7 +43,12 @@ from screener.errors import InputError, ProtocolError, ScreenerError
 from screener.readers.source import regular_file
 from screener.recordindex import RecordIndex
 from screener.screening.protocol import Protocol, load_protocol, reason_text
-from screener.screening.verdict import STAGES, current_decisions, stage_records
+from screener.screening.verdict import (
+    AUTOMATION_SOURCE,
+    STAGES,
+    current_decisions,
+    stage_records,
+)
 
 COLUMNS = ("key", "stage", "reviewer", "decision", "reason", "note")
 OPTIONAL_COLUMNS = ("source",)
@@ -261,12 +266,17 @@ def decide_from_file(review: Review, path: Path) -> ApplyResult:
     result = apply_decisions(review.db, planned)
     full_text = {p.record_id for p in planned if p.stage == "full_text"}
     if full_text:
-        result.not_at_stage = len(full_text - set(stage_records(review.db, "full_text")))
+        at_full_text = stage_records(review.db, "full_text", required=protocol.reviewers)
+        result.not_at_stage = len(full_text - set(at_full_text))
     return result
 
 
-def decision_rows(db: sqlite_utils.Database) -> list[dict[str, str]]:
-    """The current decisions and retrieval status as rows of the decisions-file layout."""
+def decision_rows(db: sqlite_utils.Database, only: str | None = None) -> list[dict[str, str]]:
+    """The current decisions and retrieval status as rows of the decisions-file layout.
+
+    ``only``: that reviewer's decisions alone, with the automation exclusions and the retrieval
+    rows (what a reviewer may see of a blinded review).
+    """
     index = RecordIndex(db)
     rows: list[dict[str, str]] = []
     for stage in STAGES:
@@ -274,6 +284,8 @@ def decision_rows(db: sqlite_utils.Database) -> list[dict[str, str]]:
         for rid in sorted(current):
             for who in sorted(current[rid]):
                 d = current[rid][who]
+                if only is not None and who != only and d.source != AUTOMATION_SOURCE:
+                    continue
                 rows.append(
                     {
                         "key": index.stable_key(rid),
@@ -304,9 +316,10 @@ def decision_rows(db: sqlite_utils.Database) -> list[dict[str, str]]:
     return rows
 
 
-def write_decisions_csv(review: Review, out: Path | str | IO[str]) -> int:
-    """Write the current decisions as a decisions file; return the number of rows written."""
-    rows = decision_rows(review.db)
+def write_decisions_csv(review: Review, out: Path | str | IO[str], only: str | None = None) -> int:
+    """Write the current decisions as a decisions file (``only``: see :func:`decision_rows`);
+    return the number of rows written."""
+    rows = decision_rows(review.db, only)
     if isinstance(out, (str, Path)):
         with Path(out).open("w", encoding="utf-8", newline="") as handle:
             _write(handle, rows)

@@ -86,7 +86,9 @@ class Protocol:
     outcomes: list[str] = field(default_factory=list)  # names used in the extraction sheet
     prefer_databases: list[str] = field(default_factory=list)  # dedupe: keep records from these
     reviewers: int = 1  # [screening] reviewers: 2 = dual screening (each record twice)
-    blind: bool = True  # [screening] blind: hide the other reviewers' decisions while screening
+    # [screening] blind: until `screener unblind`, a reviewer sees only their own decisions
+    # (default: true when reviewers is 2 or more); see screener/screening/blinding.py
+    blind: bool = False
     meta_analysis_studies: int | str = "all"  # [prisma]: a count, "all" or "unknown" (NR)
     previous_studies: int | None = None  # [prisma]: an update's earlier version, if not here
     previous_reports: int | None = None
@@ -138,8 +140,9 @@ prefer_databases = []
 [screening]
 # 2 = dual screening: every record is screened by two reviewers, conflicts are resolved.
 reviewers = 1
-# Hide the other reviewers' decisions while screening.
-blind = true
+# Blinding: until the lead runs `screener unblind`, each reviewer sees only their own decisions
+# (status, conflicts, exports, the app). Default: true when reviewers is 2 or more.
+# blind = true
 '''
 
 
@@ -322,7 +325,7 @@ def parse_protocol(text: str, path: Path | str = "review.toml") -> Protocol:
         outcomes=list(data.get("outcomes", {}).get("names", [])),
         prefer_databases=list(data.get("dedupe", {}).get("prefer_databases", [])),
         reviewers=screening.get("reviewers", 1),
-        blind=screening.get("blind", True),
+        blind=screening.get("blind", screening.get("reviewers", 1) >= 2),
         meta_analysis_studies=prisma.get("meta_analysis_studies", "all"),
         previous_studies=prisma.get("previous_studies"),
         previous_reports=prisma.get("previous_reports"),

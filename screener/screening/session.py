@@ -85,7 +85,7 @@ class Session:
         self.reviewer = reviewer
         self.order_name = order
         self.protocol = protocol or load_protocol(review.protocol_path)
-        self.stage_ids: list[int] = _stage_records(self.db, stage)
+        self.stage_ids: list[int] = _stage_records(self.db, stage, required=self.protocol.reviewers)
         self.stage_index = {rid: i for i, rid in enumerate(self.stage_ids)}  # for the ranker
         mine = current_decisions(self.db, stage, reviewer)
         self.decisions: dict[int, Decision] = {
@@ -375,7 +375,7 @@ class Session:
         ``stage_ids`` keeps its positions (the ranker's indices); only ``stage_index`` drops
         the records that left, so the ranker never places them again.
         """
-        now_in = _stage_records(self.db, self.stage)
+        now_in = _stage_records(self.db, self.stage, required=self.protocol.reviewers)
         members = set(now_in)
         gone = {r for r in self.stage_index if r not in members}
         for rid in now_in:  # a record that became canonical (rare): screened at the end

@@ -15,22 +15,31 @@ are stable, tests/test_status.py fixes them)::
       },
       "screening": {
         "reviewers_required": int,         # [screening] reviewers in review.toml
-        "stages": {
+        "blinding": {                      # screener.screening.blinding
+          "blind": bool,                   # true while each reviewer sees only their own votes
+          "unblinded": null | {"reviewer": str, "at": str}   # who ran `screener unblind`, when
+        },
+        "stages": {                        # counted by screener.screening.progress (its rules)
           "title_abstract" | "full_text": {
             "records": int,                # records at the stage (canonical; for full text:
-                                           #   those included or maybe at title/abstract)
+                                           #   those with a final include or maybe at t/a)
             "not_retrieved": int,          # full text only meaningful: not obtained
+            "done": int,                   # assessed records with a final verdict
+            "left": int,                   # assessed records without one: conflicts +
+                                           #   awaiting + undecided
             "final": {                     # final verdicts (screener.screening.verdict rules)
-              "included", "excluded", "maybe", "conflicts", "undecided": int,
+              "included", "excluded", "maybe", "conflicts", "awaiting", "undecided": int,
               "excluded_by_reason": {reason: int},   # "(no reason)" when none was given
               "by_criteria": int           # of "excluded": automation (screener criteria)
             },
-            "awaiting_reviewers": int,     # decided by fewer human reviewers than required
-            "reviewers": {                 # human reviewers (sources human and import)
-              name: {"screened", "included", "excluded", "maybe", "left": int,
+            "awaiting_reviewers": int,     # = final.awaiting: fewer human reviewers than required
+            "reviewers": {                 # human reviewers (sources human and import); while
+                                           #   blinded only the one asked for (--reviewer)
+              name: {"queue", "screened", "included", "excluded", "maybe", "left": int,
                      "excluded_by_reason": {reason: int}}
             },
-            "agreement": [                 # every pair of human reviewers with shared records
+            "agreement": [                 # every pair of human reviewers with shared records;
+                                           #   empty while blinded
               {"reviewers": [a, b], "n", "agree": int,
                "percent": float | null, "kappa": float | null}   # rounded to 4 places
             ]
@@ -45,12 +54,12 @@ are stable, tests/test_status.py fixes them)::
     }
 
 A record whose full text was not retrieved is counted in ``not_retrieved`` and not in
-``final`` or in a reviewer's ``left``.
+``final`` or in a reviewer's ``left``. A reviewer's ``queue`` is the stage's assessed records
+less the automation-only exclusions; ``screened`` their own current decisions on it.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
@@ -58,93 +67,63 @@ import sqlite_utils
 
 from screener.db import Review
 from screener.screening.agreement import AGREEMENT_NOTE, pairwise
+from screener.screening.blinding import blinded, unblinding
+from screener.screening.progress import StageProgress, progress
 from screener.screening.protocol import load_protocol
-from screener.screening.verdict import (
-    AUTOMATION_SOURCE,
-    HUMAN_SOURCES,
-    STAGES,
-    Verdict,
-    current_decisions,
-    not_retrieved,
-    stage_records,
-    verdicts,
-)
-
-NO_REASON = "(no reason)"
+from screener.screening.verdict import AUTOMATION_SOURCE, STAGES, Verdict, verdicts
 
 
-def _stage(
-    db: sqlite_utils.Database,
-    stage: str,
-    required: int,
-    at_stage: list[int],
-    stage_verdicts: dict[int, Verdict],
-) -> dict[str, Any]:
-    missing = set(not_retrieved(db)) if stage == "full_text" else set()
-    assessed = [rid for rid in at_stage if rid not in missing]
-    assessed_set = set(assessed)
-    final = {rid: v for rid, v in stage_verdicts.items() if rid in assessed_set}
-    kinds = Counter(v.decision if not v.conflict else "conflict" for v in final.values())
-    reasons = Counter(v.reason or NO_REASON for v in final.values() if v.decision == "exclude")
-    current = current_decisions(db, stage)
-    people: dict[str, dict[str, Any]] = {}
-    awaiting = 0
-    for rid in assessed:
-        humans = {w: d for w, d in current.get(rid, {}).items() if d.source in HUMAN_SOURCES}
-        verdict = final.get(rid)
-        if (verdict is None or verdict.source != "consensus") and 0 < len(humans) < required:
-            awaiting += 1
-        for who, d in humans.items():
-            entry = people.setdefault(
-                who,
-                {
-                    "screened": 0,
-                    "included": 0,
-                    "excluded": 0,
-                    "maybe": 0,
-                    "left": 0,
-                    "excluded_by_reason": Counter(),
-                },
-            )
-            entry["screened"] += 1
-            key = {"include": "included", "exclude": "excluded", "maybe": "maybe"}[d.decision]
-            entry[key] += 1
-            if d.decision == "exclude":
-                entry["excluded_by_reason"][d.reason or NO_REASON] += 1
-    for entry in people.values():
-        entry["left"] = len(assessed) - entry["screened"]
-        entry["excluded_by_reason"] = dict(sorted(entry["excluded_by_reason"].items()))
+def _stage(db: sqlite_utils.Database, p: StageProgress, hidden: bool) -> dict[str, Any]:
     return {
-        "records": len(at_stage),
-        "not_retrieved": len(missing & set(at_stage)),
+        "records": p.records,
+        "not_retrieved": p.not_retrieved,
+        "done": p.done,
+        "left": p.left,
         "final": {
-            "included": kinds["include"],
-            "excluded": kinds["exclude"],
-            "maybe": kinds["maybe"],
-            "conflicts": kinds["conflict"],
-            "undecided": len(assessed) - len(final),
-            "excluded_by_reason": dict(sorted(reasons.items())),
-            "by_criteria": sum(
-                1 for v in final.values() if v.decision == "exclude" and v.source == "criteria"
-            ),
+            "included": p.included,
+            "excluded": p.excluded,
+            "maybe": p.maybe,
+            "conflicts": p.conflicts,
+            "awaiting": p.awaiting,
+            "undecided": p.undecided,
+            "excluded_by_reason": p.excluded_by_reason,
+            "by_criteria": p.by_criteria,
         },
-        "awaiting_reviewers": awaiting,
-        "reviewers": dict(sorted(people.items())),
-        "agreement": [
-            {
-                "reviewers": [p.a, p.b],
-                "n": p.n,
-                "agree": p.agree,
-                "percent": None if p.percent is None else round(p.percent, 4),
-                "kappa": None if p.kappa is None else round(p.kappa, 4),
+        "awaiting_reviewers": p.awaiting,
+        "reviewers": {
+            name: {
+                "queue": r.queue,
+                "screened": r.done,
+                "included": r.included,
+                "excluded": r.excluded,
+                "maybe": r.maybe,
+                "left": r.left,
+                "excluded_by_reason": r.excluded_by_reason,
             }
-            for p in pairwise(db, stage, current, set(at_stage))
+            for name, r in p.reviewers.items()
+        },
+        "agreement": []
+        if hidden
+        else [
+            {
+                "reviewers": [a.a, a.b],
+                "n": a.n,
+                "agree": a.agree,
+                "percent": None if a.percent is None else round(a.percent, 4),
+                "kappa": None if a.kappa is None else round(a.kappa, 4),
+            }
+            for a in pairwise(db, p.stage, required=p.required)
         ],
     }
 
 
-def review_status(review: Review) -> dict[str, Any]:
-    """Stable, documented structure (see the module docstring)."""
+def review_status(review: Review, reviewer: str | None = None) -> dict[str, Any]:
+    """Stable, documented structure (see the module docstring).
+
+    While the review is blinded, per-reviewer figures are given for ``reviewer`` alone (none
+    when it is None) and agreement is withheld; once unblinded (or never blind), for everyone
+    (``reviewer`` then picks one).
+    """
     db = review.db
     per_search = dict(
         db.execute("select search_id, count(*) from records group by search_id").fetchall()
@@ -158,21 +137,28 @@ def review_status(review: Review) -> dict[str, Any]:
         "select count(*), coalesce(sum(duplicate_of is null), 0) from records"
     ).fetchone()
     required = load_protocol(review.protocol_path).reviewers
-    ta = verdicts(db, "title_abstract")
-    final = {"title_abstract": ta, "full_text": verdicts(db, "full_text", title_abstract=ta)}
-    title_abstract = stage_records(db, "title_abstract")
-    passed = {
-        "title_abstract": title_abstract,
-        "full_text": sorted(rid for rid, v in ta.items() if v.decision in ("include", "maybe")),
-    }
+    hidden = blinded(review)
+    ta = verdicts(db, "title_abstract", required=required)
+    stages = {}
+    for stage in STAGES:
+        p = progress(db, stage, required=required, reviewer=reviewer, title_abstract=ta)
+        if hidden and reviewer is None:
+            p = StageProgress(**{**asdict(p), "reviewers": {}})
+        stages[stage] = _stage(db, p, hidden)
+    lifted = unblinding(db)
+    title_abstract = [r[0] for r in db.execute("select id from records where duplicate_of is null")]
     return {
         "searches": searches,
         "records": {"total": total, "canonical": canonical, "duplicates": total - canonical},
         "screening": {
             "reviewers_required": required,
-            "stages": {
-                stage: _stage(db, stage, required, passed[stage], final[stage]) for stage in STAGES
+            "blinding": {
+                "blind": hidden,
+                "unblinded": None
+                if lifted is None
+                else {"reviewer": lifted.reviewer, "at": lifted.at},
             },
+            "stages": stages,
             "agreement_convention": AGREEMENT_NOTE,
         },
         "stopping": _stopping(db, title_abstract, ta),
@@ -182,9 +168,10 @@ def review_status(review: Review) -> dict[str, Any]:
 def _stopping(
     db: sqlite_utils.Database, at_stage: list[int], final: dict[int, Verdict]
 ) -> dict[str, Any] | None:
-    """The stopping aid at title/abstract: the final verdicts of the records a person screened,
-    in the order first screened (a conflict counts as an include, the cautious side), out of
-    the records left once automation exclusions are set aside. It never excludes anything."""
+    """The stopping aid at title/abstract: the verdicts of the records a person screened, in the
+    order first screened (a conflict counts as an include, the cautious side; a record awaiting
+    reviewers as its reviewers' decision so far), out of the records left once automation
+    exclusions are set aside. It never excludes anything."""
     from screener.ranking.stopping import stopping_estimate  # scipy: load on use
 
     first_seen = db.execute(
@@ -196,6 +183,14 @@ def _stopping(
     if not order:
         return None
     automated = sum(1 for v in final.values() if v.source == AUTOMATION_SOURCE)
-    decisions = [final[rid].decision or "maybe" for rid in order]
+    decisions = [_leaning(final[rid]) for rid in order]
     estimate = stopping_estimate(decisions, len(at_stage) - automated)
     return asdict(estimate)
+
+
+def _leaning(v: Verdict) -> str:
+    if v.decision is not None:
+        return v.decision
+    if v.awaiting and v.reviewers:
+        return next(iter(v.reviewers.values()))
+    return "maybe"

@@ -5,17 +5,33 @@ Rules (every count of the review rests on them):
 * Decisions are rows of ``decisions``; nothing is updated or deleted. ``undo`` cancels that
   reviewer's latest not-yet-cancelled decision for the record and stage (a stack per reviewer).
 * A reviewer's *current* decision is the top of that stack (None when empty).
+* The protocol says how many human reviewers must decide each record: ``[screening] reviewers``
+  of review.toml, N (1 unless set). Every function here that gives a verdict takes it as
+  ``required=N``; callers read it from the protocol (``Protocol.reviewers``).
 * The *final* verdict of a record at a stage:
-  1. a ``consensus`` decision (source ``consensus``) when one is current;
-  2. else the human reviewers' current decisions (sources ``human`` and ``import``): when they
-     all agree, that decision; when they differ, a conflict (decision None, ``conflict`` True);
+  1. a ``consensus`` decision (source ``consensus``) when one is current: final, whoever
+     decided before;
+  2. else the human reviewers' current decisions (sources ``human`` and ``import``):
+     - when they differ, a **conflict** (``decision`` None, ``conflict`` True), even if fewer
+       than N have decided: only a consensus decision settles it;
+     - when they agree and at least N reviewers decided, that decision;
+     - when they agree but fewer than N decided, **awaiting** (``decision`` None, ``awaiting``
+       True): not final until the other reviewers decide;
   3. else an automation decision (source ``criteria``, e.g. a year limit): exclude with its
-     reason. A human decision always wins over automation.
+     reason, final without any reviewer. A human decision always wins over automation (a
+     record a person opened needs its N human reviewers like any other).
   4. else undecided (no verdict).
+  A verdict is *final* when its ``decision`` is set (include, exclude or maybe). Conflicts and
+  awaiting records are not final: everything downstream (the full-text queue, PRISMA, exports,
+  the hand-off to pooling, ``status``) treats them as undecided.
 * Records at ``title_abstract``: the canonical records (``duplicate_of IS NULL``).
   Records at ``full_text``: those whose final title/abstract verdict is include or maybe.
 * A full-text record whose latest ``retrieval`` row says ``not_retrieved`` is not assessed.
-* Reasons are stored as the reason's text from review.toml (not its number).
+* Reasons are stored as the reason's text from review.toml (not its number). The reason of an
+  agreed exclusion is the first human reason, in the order the reviewers first decided.
+
+How far a stage has got (done, left, awaiting, per reviewer) is
+:func:`screener.screening.progress.progress`, built on these rules.
 """
 
 from __future__ import annotations
@@ -48,13 +64,21 @@ class Decision:
 
 @dataclass(frozen=True)
 class Verdict:
+    """The final verdict of one record at one stage (the rules of the module docstring)."""
+
     record_id: int
     stage: str
-    decision: str | None  # include | exclude | maybe | None (conflict)
+    decision: str | None  # include | exclude | maybe | None (conflict or awaiting)
     reason: str | None
     source: str  # human | import | consensus | criteria
     conflict: bool = False
     reviewers: dict[str, str] = field(default_factory=dict)  # reviewer -> current decision
+    awaiting: bool = False  # fewer than the required human reviewers decided (they agree)
+
+    @property
+    def final(self) -> bool:
+        """A settled include, exclude or maybe (not a conflict, not awaiting)."""
+        return self.decision is not None
 
 
 def record_decision(
@@ -167,14 +191,16 @@ def current_decisions(
     return out
 
 
-def stage_records(db: sqlite_utils.Database, stage: str) -> list[int]:
-    """The records to be screened at a stage, in import order."""
+def stage_records(db: sqlite_utils.Database, stage: str, *, required: int = 1) -> list[int]:
+    """The records to be screened at a stage, in import order: the canonical records at
+    title/abstract; at full text those whose *final* title/abstract verdict (with ``required``
+    human reviewers) is include or maybe."""
     canonical = [
         r[0] for r in db.execute("select id from records where duplicate_of is null order by id")
     ]
     if stage == "title_abstract":
         return canonical
-    passed = verdicts(db, "title_abstract")
+    passed = verdicts(db, "title_abstract", required=required)
     return [
         rid
         for rid in canonical
@@ -182,7 +208,9 @@ def stage_records(db: sqlite_utils.Database, stage: str) -> list[int]:
     ]
 
 
-def _final_rows(record_id: int, stage: str, current: list[tuple[str, Row]]) -> Verdict | None:
+def _final_rows(
+    record_id: int, stage: str, current: list[tuple[str, Row]], required: int
+) -> Verdict | None:
     """The final verdict of one record from its reviewers' current rows (the rules above)."""
     consensus: Row | None = None
     automation: Row | None = None
@@ -211,9 +239,11 @@ def _final_rows(record_id: int, stage: str, current: list[tuple[str, Row]]) -> V
     if consensus is not None:
         return Verdict(record_id, stage, consensus[3], consensus[4], CONSENSUS_SOURCE, False, shown)
     if last is not None:
-        if agree:
-            return Verdict(record_id, stage, last[3], reason, last[6], False, shown)
-        return Verdict(record_id, stage, None, None, "human", True, shown)
+        if not agree:
+            return Verdict(record_id, stage, None, None, "human", True, shown)
+        if len(shown) < required:
+            return Verdict(record_id, stage, None, None, last[6], False, shown, awaiting=True)
+        return Verdict(record_id, stage, last[3], reason, last[6], False, shown)
     if automation is not None:
         return Verdict(record_id, stage, automation[3], automation[4], AUTOMATION_SOURCE)
     return None
@@ -223,11 +253,16 @@ def verdicts(
     db: sqlite_utils.Database,
     stage: str,
     title_abstract: dict[int, Verdict] | None = None,
+    *,
+    required: int = 1,
 ) -> dict[int, Verdict]:
-    """record_id -> final Verdict for every record with a current decision at ``stage``.
+    """record_id -> Verdict for every record with a current decision at ``stage``: final ones,
+    conflicts and records awaiting reviewers (``required`` human reviewers per record: the
+    protocol's ``[screening] reviewers``).
 
     Only records that are at the stage count (canonical; passed title/abstract for full text).
-    For ``full_text``, pass the title/abstract verdicts when already computed (saves a pass).
+    For ``full_text``, pass the title/abstract verdicts when already computed (saves a pass;
+    they must have been computed with the same ``required``).
     """
     by_record: dict[int, list[tuple[str, Row]]] = {}
     for (record_id, who), row in _current_rows(db, stage).items():
@@ -235,7 +270,11 @@ def verdicts(
     duplicates = {r[0] for r in db.execute("select id from records where duplicate_of is not null")}
     eligible: set[int] | None = None
     if stage == "full_text":
-        passed = title_abstract if title_abstract is not None else verdicts(db, "title_abstract")
+        passed = (
+            title_abstract
+            if title_abstract is not None
+            else verdicts(db, "title_abstract", required=required)
+        )
         eligible = {
             rid
             for rid, v in passed.items()
@@ -245,7 +284,7 @@ def verdicts(
     for record_id, rows in by_record.items():
         if record_id in duplicates or (eligible is not None and record_id not in eligible):
             continue
-        verdict = _final_rows(record_id, stage, rows)
+        verdict = _final_rows(record_id, stage, rows, required)
         if verdict is not None:
             out[record_id] = verdict
     return out
@@ -261,8 +300,9 @@ def not_retrieved(db: sqlite_utils.Database) -> dict[int, str | None]:
     return {rid: reason for rid, (status, reason) in latest.items() if status == "not_retrieved"}
 
 
-def included(db: sqlite_utils.Database) -> list[int]:
-    """Records finally included at full text (retrieved), in import order."""
-    final = verdicts(db, "full_text")
+def included(db: sqlite_utils.Database, *, required: int = 1) -> list[int]:
+    """Records finally included at full text (retrieved), in import order (``required``: the
+    protocol's number of human reviewers per record)."""
+    final = verdicts(db, "full_text", required=required)
     missing = not_retrieved(db)
     return sorted(rid for rid, v in final.items() if v.decision == "include" and rid not in missing)

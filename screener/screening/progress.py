@@ -1,0 +1,197 @@
+"""How far a stage has got: done, left, awaiting, per stage and per reviewer (one definition).
+
+``screener status``, ``screener prisma`` and the screening app count with :func:`progress`, so
+they never disagree. With N human reviewers required per record (``[screening] reviewers``):
+
+* **at the stage**: the records to screen there (``verdict.stage_records``: canonical records at
+  title/abstract; at full text those whose final title/abstract verdict is include or maybe);
+* **not retrieved** (full text only): the report could not be obtained; neither done nor left;
+* **assessed** = at the stage - not retrieved: every one of them is either done or left;
+* **done**: a final verdict (``verdict`` rules): include, exclude or maybe, by N agreeing human
+  reviewers, a consensus decision, or automation (``screener criteria``) alone;
+* **left** = assessed - done, split into
+  - **conflicts**: the human reviewers' current decisions differ and no consensus exists;
+  - **awaiting**: fewer than N human reviewers decided (and they agree), no consensus;
+  - **undecided**: no current decision at all.
+* **a reviewer's queue** = assessed - the records excluded by automation alone (no person needs
+  to screen those; a person who opens one anyway adds it to everyone's queue, since a human
+  decision always wins over automation); **a reviewer's done** = the records of their queue with
+  their own current human decision; **their left** = queue - done.
+
+PRISMA counts the same ``left`` as pending, and also a full-text ``maybe`` (a report must end
+included or excluded) and a full-text exclusion without a reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from screener.screening.verdict import (
+    AUTOMATION_SOURCE,
+    HUMAN_SOURCES,
+    Verdict,
+    current_decisions,
+    not_retrieved,
+    stage_records,
+    verdicts,
+)
+
+NO_REASON = "(no reason)"
+
+
+@dataclass(frozen=True)
+class ReviewerProgress:
+    """One human reviewer at one stage (their own current decisions only)."""
+
+    reviewer: str
+    queue: int  # records this reviewer is to screen (see the module docstring)
+    done: int  # of ``queue``, those with this reviewer's current decision
+    included: int
+    excluded: int
+    maybe: int
+    excluded_by_reason: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def left(self) -> int:
+        return self.queue - self.done
+
+
+@dataclass(frozen=True)
+class StageProgress:
+    """Where a stage stands for the whole review (``reviewers``: see :func:`progress`)."""
+
+    stage: str
+    required: int  # human reviewers per record (the protocol's [screening] reviewers)
+    records: int  # at the stage
+    not_retrieved: int  # full text: reports not obtained (not assessed)
+    included: int  # final verdicts ...
+    excluded: int
+    maybe: int
+    by_criteria: int  # of ``excluded``: by automation alone
+    excluded_by_reason: dict[str, int]  # final exclusions; NO_REASON when none was given
+    conflicts: int  # left: reviewers disagree, no consensus
+    awaiting: int  # left: fewer than ``required`` reviewers decided, no consensus
+    undecided: int  # left: no decision at all
+    reviewers: dict[str, ReviewerProgress]
+
+    @property
+    def assessed(self) -> int:
+        return self.records - self.not_retrieved
+
+    @property
+    def done(self) -> int:
+        return self.included + self.excluded + self.maybe
+
+    @property
+    def left(self) -> int:
+        return self.conflicts + self.awaiting + self.undecided
+
+    @property
+    def queue(self) -> int:
+        """What each reviewer is to screen: assessed minus automation-only exclusions."""
+        return self.assessed - self.by_criteria
+
+
+def progress(
+    db: sqlite_utils.Database,
+    stage: str,
+    *,
+    required: int,
+    reviewer: str | None = None,
+    title_abstract: dict[int, Verdict] | None = None,
+) -> StageProgress:
+    """The progress of ``stage`` with ``required`` human reviewers per record.
+
+    ``reviewers`` holds every human reviewer of the review (:func:`human_reviewers`), or, when
+    ``reviewer`` is given, that reviewer alone (always present, even before their first
+    decision): what a blinded reviewer may see. ``title_abstract``: the title/abstract verdicts
+    (same ``required``) when already computed, for the full-text stage.
+    """
+    if stage == "full_text":
+        ta = (
+            title_abstract
+            if title_abstract is not None
+            else verdicts(db, "title_abstract", required=required)
+        )
+        at_stage = stage_records_from(db, ta)
+        final = verdicts(db, stage, ta, required=required)
+        missing = set(not_retrieved(db)) & set(at_stage)
+    else:
+        at_stage = stage_records(db, stage, required=required)
+        final = verdicts(db, stage, required=required)
+        missing = set()
+    assessed = [rid for rid in at_stage if rid not in missing]
+    assessed_set = set(assessed)
+    kinds: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    by_criteria = 0
+    for rid, v in final.items():
+        if rid not in assessed_set:
+            continue
+        kinds["conflict" if v.conflict else "awaiting" if v.awaiting else str(v.decision)] += 1
+        if v.decision == "exclude":
+            reasons[v.reason or NO_REASON] += 1
+            by_criteria += v.source == AUTOMATION_SOURCE
+    queue = len(assessed) - by_criteria
+    counts: dict[str, Counter[str]] = {}
+    why: dict[str, Counter[str]] = {}
+    for rid, by in current_decisions(db, stage, reviewer).items():
+        if rid not in assessed_set:
+            continue
+        for who, d in by.items():
+            if d.source not in HUMAN_SOURCES:
+                continue
+            counts.setdefault(who, Counter())[d.decision] += 1
+            if d.decision == "exclude":
+                why.setdefault(who, Counter())[d.reason or NO_REASON] += 1
+    names = human_reviewers(db) if reviewer is None else [reviewer]
+    return StageProgress(
+        stage=stage,
+        required=required,
+        records=len(at_stage),
+        not_retrieved=len(missing),
+        included=kinds["include"],
+        excluded=kinds["exclude"],
+        maybe=kinds["maybe"],
+        by_criteria=by_criteria,
+        excluded_by_reason=dict(sorted(reasons.items())),
+        conflicts=kinds["conflict"],
+        awaiting=kinds["awaiting"],
+        undecided=len(assessed) - sum(kinds.values()),
+        reviewers={
+            who: ReviewerProgress(
+                who,
+                queue,
+                sum((c := counts.get(who, Counter())).values()),
+                c["include"],
+                c["exclude"],
+                c["maybe"],
+                dict(sorted(why.get(who, Counter()).items())),
+            )
+            for who in names
+        },
+    )
+
+
+def stage_records_from(db: sqlite_utils.Database, title_abstract: dict[int, Verdict]) -> list[int]:
+    """The full-text records (import order) from already computed title/abstract verdicts."""
+    return [
+        rid
+        for (rid,) in db.execute("select id from records where duplicate_of is null order by id")
+        if (v := title_abstract.get(rid)) is not None and v.decision in ("include", "maybe")
+    ]
+
+
+def human_reviewers(db: sqlite_utils.Database) -> list[str]:
+    """Every reviewer with a human (or imported) decision row at any stage, by name."""
+    marks = ", ".join("?" * len(HUMAN_SOURCES))
+    return [
+        r[0]
+        for r in db.execute(
+            f"select distinct reviewer from decisions where source in ({marks}) order by reviewer",
+            list(HUMAN_SOURCES),
+        )
+    ]
