@@ -61,10 +61,11 @@ def register(app: typer.Typer) -> None:
 
         Every number is a query over the review; the arithmetic identities of the diagram
         are checked before it is written. While decisions are pending the flow is refused
-        unless --allow-incomplete (then pending counts are marked). With [screening]
-        reviewers = 2 or more, a record counts only once that many reviewers have decided it
-        (or a consensus decision exists); until then it is pending. JSON counts the pending
-        records; --list-pending adds their ids.
+        unless --allow-incomplete (then pending counts are marked).
+
+        With [screening] reviewers = 2 or more, a record counts only once that many reviewers
+        have decided it (or a consensus decision exists); until then it is pending. JSON
+        counts the pending records; --list-pending adds their ids.
 
         Examples:
           screener prisma --template 2009

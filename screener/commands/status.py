@@ -72,9 +72,10 @@ def register(app: typer.Typer) -> None:
 
         Per stage and reviewer: what is decided and what is left, the agreement between
         reviewers (Cohen's kappa) and the stopping aid at title/abstract. --json prints the
-        stable object documented in screener/screening/status.py. While the review is
-        blinded, a reviewer's own figures are shown only with --reviewer NAME, and agreement
-        only after `screener unblind`.
+        stable object documented in screener/screening/status.py.
+
+        While the review is blinded, a reviewer's own figures are shown only with --reviewer
+        NAME, and agreement only after `screener unblind`.
 
         Examples:
           screener status --review my-review
