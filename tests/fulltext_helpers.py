@@ -16,6 +16,7 @@ from screener.db import Review, init_review
 from screener.record import Record
 
 PROTOCOL = """\
+[review]
 title = "Full texts"
 question = "Tacrolimus in myositis"
 [keywords]

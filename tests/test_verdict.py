@@ -111,17 +111,22 @@ def test_every_library_call_passes_the_required_reviewers() -> None:
     import ast
     from pathlib import Path
 
-    names = {"verdicts", "stage_records", "_stage_records", "included", "conflicts", "progress"}
+    wanted = {"verdicts", "stage_records", "included", "conflicts", "progress"}
+    homes = ("verdict", "progress", "agreement")
+    modules = {f"screener.screening.{m}" for m in homes}
     missing = []
     for path in sorted((Path(__file__).parents[1] / "screener").rglob("*.py")):
-        text = path.read_text(encoding="utf-8")
-        if "screener.screening" not in text and path.parent.name != "screening":
-            continue  # a call named like these but not ours (e.g. an import progress callback)
-        for node in ast.walk(ast.parse(text)):
-            if not isinstance(node, ast.Call):
-                continue
-            func = node.func
-            name = func.id if isinstance(func, ast.Name) else None  # methods are not ours
-            if name in names and not any(k.arg == "required" for k in node.keywords):
-                missing.append(f"{path.name}:{node.lineno} {name}()")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        ours = set(wanted) if path.parent.name == "screening" and path.stem in homes else set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in modules:
+                ours |= {a.asname or a.name for a in node.names if a.name in wanted}
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ours
+                and not any(k.arg == "required" for k in node.keywords)
+            ):
+                missing.append(f"{path.name}:{node.lineno} {node.func.id}()")
     assert missing == [], "\n".join(missing)

@@ -15,6 +15,7 @@ from screener.db import open_review
 from screener.fulltexts.attach import AttachReport, FileResult, attach
 from screener.fulltexts.status import PROBLEM_OUTCOMES, fulltext_status, write_missing
 from screener.screening.decisionfile import STAGE_ALIASES
+from screener.screening.protocol import load_protocol
 from screener.screening.verdict import STAGE_LABELS
 
 OUTCOME_TITLES = {
@@ -133,8 +134,13 @@ def register(app: typer.Typer) -> None:
           screener fulltext status --review my-review --json
         """
         rev = open_review(review)
-        data = fulltext_status(rev.db)
-        written = write_missing(rev.db, missing_out) if missing_out is not None else None
+        required = load_protocol(rev.protocol_path).reviewers
+        data = fulltext_status(rev.db, required=required)
+        written = (
+            write_missing(rev.db, missing_out, required=required)
+            if missing_out is not None
+            else None
+        )
         if as_json:
             typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
             return

@@ -36,6 +36,7 @@ from screener.errors import InputError
 from screener.fulltexts.identify import Catalogue, Match, identify
 from screener.fulltexts.pdf import PdfText, read_pdf
 from screener.fulltexts.store import cached_pages, relative, resolve, sha256_of, store_pages
+from screener.screening.protocol import load_protocol
 from screener.screening.verdict import STAGES, stage_records
 
 PAGE_BREAK = "\n\f\n"
@@ -130,7 +131,7 @@ def attach(
         if not folder.exists():
             raise InputError(f"{folder} does not exist.", hint="Pass folders holding PDFs.")
     db = review.db
-    eligible = set(stage_records(db, stage))
+    eligible = set(stage_records(db, stage, required=load_protocol(review.protocol_path).reviewers))
     catalogue = Catalogue(db)
     cursor = db.execute("select * from fulltext_files where current = 1")
     names = [d[0] for d in cursor.description]

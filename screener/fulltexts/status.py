@@ -54,9 +54,10 @@ CSV_COLUMNS = (
 )
 
 
-def fulltext_status(db: sqlite_utils.Database) -> dict[str, Any]:
-    """The status object described above."""
-    sought = stage_records(db, "full_text")
+def fulltext_status(db: sqlite_utils.Database, *, required: int = 1) -> dict[str, Any]:
+    """The status object described above (``required``: the protocol's reviewers per record,
+    which decides what passed title/abstract)."""
+    sought = stage_records(db, "full_text", required=required)
     missing_reason = not_retrieved(db)
     files = attached(db)
     records = []
@@ -106,9 +107,10 @@ def fulltext_status(db: sqlite_utils.Database) -> dict[str, Any]:
     return {"sought": len(sought), **counts, "records": records, "files": problems}
 
 
-def missing_records(db: sqlite_utils.Database) -> list[tuple[int, Record]]:
+def missing_records(db: sqlite_utils.Database, *, required: int = 1) -> list[tuple[int, Record]]:
     """The records at full text with status ``missing``, in import order."""
-    ids = [r["id"] for r in fulltext_status(db)["records"] if r["status"] == "missing"]
+    status = fulltext_status(db, required=required)
+    ids = [r["id"] for r in status["records"] if r["status"] == "missing"]
     out = []
     for rid in ids:
         row = next(db.query("select * from records where id = ?", [rid]))
@@ -116,12 +118,12 @@ def missing_records(db: sqlite_utils.Database) -> list[tuple[int, Record]]:
     return out
 
 
-def write_missing(db: sqlite_utils.Database, path: Path) -> int:
+def write_missing(db: sqlite_utils.Database, path: Path, *, required: int = 1) -> int:
     """Write the missing full texts as RIS (``.ris``) or CSV (``.csv``); return how many."""
     kind = path.suffix.lower()
     if kind not in (".ris", ".csv"):
         raise InputError(f"{path}: the missing list is written as .ris or .csv.")
-    records = missing_records(db)
+    records = missing_records(db, required=required)
     try:
         with path.open("w", encoding="utf-8", newline="") as out:
             if kind == ".ris":
