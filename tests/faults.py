@@ -274,6 +274,7 @@ def build_bases(root: Path, n: int) -> dict[str, tuple[Path, Case]]:
     shutil.copytree(imported, two)
     run_cli(["decide", "--file", str(decisions), "--review", str(two)])
     run_cli(["decide", "--file", str(bob), "--review", str(two)])
+    run_cli(["unblind", "--reviewer", "lead", "--review", str(two)])  # reviewers = 2: blind
     grouped = open_review(deduped)
     member = grouped.db.execute(
         "select id from records where duplicate_of is not null order by id limit 1"
