@@ -1,11 +1,14 @@
 """Import speed: seeded synthetic MEDLINE and RIS exports, imported into a fresh review.
 
-For each size (default 10k and 100k records) and format it prints records/s and peak memory
-of ``screener.searches.import_file`` (parse + store in the database), and, on the same file,
-the records/s of a reference parser alone (Bio.Medline for MEDLINE, rispy for RIS), with the
-ratio. Memory is measured with tracemalloc (Python allocations; the peak shows whether memory
-stays flat as files grow). Run:
-``.venv/bin/python bench/import_speed.py [--sizes 10000 100000] [--formats medline ris]``.
+For each size (default 10k and 100k records) and format it times, in this one process and
+interleaved (reference, import, reference, import, ...), a reference parser alone on the file
+(Bio.Medline for MEDLINE, rispy for RIS) and ``screener.searches.import_file`` into a fresh
+review (check, fingerprint, parse, normalise, store, commit, close), and prints the medians and
+their ratio (wall and CPU time), the size of review.db against the export, and the peak of
+Python allocations during one more import (tracemalloc; it shows whether memory stays flat as
+files grow). The load average is printed with each row: wall times depend on it. Run:
+``.venv/bin/python bench/import_speed.py [--sizes 10000 100000] [--formats medline ris]
+[--repeat 3]``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import argparse
 import os
 import platform
 import random
+import shutil
+import statistics
 import tempfile
 import time
 import tracemalloc
@@ -186,6 +191,11 @@ def run_import(folder: Path, path: Path) -> int:
         review.close()
 
 
+def database_bytes(folder: Path) -> int:
+    """review.db and whatever SQLite left beside it (nothing once the review is closed)."""
+    return sum(f.stat().st_size for f in folder.glob("review.db*"))
+
+
 def medline_alone(path: Path) -> int:
     from Bio import Medline
 
@@ -199,16 +209,40 @@ def rispy_alone(path: Path) -> int:
     return len(rispy.load(path, encoding="utf-8", enforce_list_tags=False))
 
 
+def compare(
+    folder: Path, path: Path, reference: Callable[[], int], repeat: int
+) -> dict[str, float]:
+    """Median wall and CPU seconds of the reference and of the import, run in turns."""
+    runs: dict[str, list[tuple[float, float]]] = {"ref": [], "import": []}
+    for turn in range(repeat):
+        ref_count, ref_wall, ref_cpu = timed(reference)
+        target = folder / f"import_{turn}"
+        count, wall, cpu = timed(partial(run_import, target, path))
+        assert ref_count == count, (ref_count, count)
+        size = database_bytes(target)
+        shutil.rmtree(target)
+        runs["ref"].append((ref_wall, ref_cpu))
+        runs["import"].append((wall, cpu))
+    out = {"records": float(count), "db_bytes": float(size)}
+    for name, times in runs.items():
+        out[f"{name}_wall"] = statistics.median(t[0] for t in times)
+        out[f"{name}_cpu"] = statistics.median(t[1] for t in times)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--formats", nargs="+", default=["medline", "ris"])
+    parser.add_argument("--repeat", type=int, default=3, help="turns of reference + import")
     args = parser.parse_args()
+    import screener.searches  # noqa: F401  (imported before timing: the first run pays no imports)
 
     print(machine())
     print(
-        f"{'format':8} {'records':>8} {'MB':>6} {'wall s':>7} {'cpu s':>6} {'rec/s':>7} "
-        f"{'peak MiB':>8} | {'reference':>11} {'wall s':>7} {'cpu s':>6} {'cpu ratio':>9}"
+        f"{'format':8} {'records':>8} {'MB':>6} {'load':>5} | {'import s':>8} {'cpu s':>6} "
+        f"{'rec/s':>7} | {'reference':>11} {'wall s':>6} {'cpu s':>6} | {'ratio':>5} "
+        f"{'cpu':>5} | {'db MB':>6} {'db/exp':>6} | {'peak MiB':>8}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -218,21 +252,25 @@ def main() -> None:
                     continue
                 path = folder / f"bench_{n}.{'nbib' if fmt == 'medline' else 'ris'}"
                 write(path, n)
-                size_mb = path.stat().st_size / 1e6
-
-                count, seconds, cpu = timed(partial(run_import, folder / f"a_{fmt}_{n}", path))
-                _, _, peak = measure(partial(run_import, folder / f"b_{fmt}_{n}", path))
+                size = path.stat().st_size
+                load = os.getloadavg()[0]
                 ref_name = "Bio.Medline" if fmt == "medline" else "rispy"
-                run_ref = partial(medline_alone if fmt == "medline" else rispy_alone, path)
-                ref_count, ref_seconds, ref_cpu = timed(run_ref)
-                assert ref_count == count == n, (ref_count, count, n)
+                reference = partial(medline_alone if fmt == "medline" else rispy_alone, path)
+                got = compare(folder, path, reference, args.repeat)
+                assert got["records"] == n, (got["records"], n)
+                _, _, peak = measure(partial(run_import, folder / f"peak_{fmt}_{n}", path))
+                shutil.rmtree(folder / f"peak_{fmt}_{n}")
                 print(
-                    f"{fmt:8} {n:>8} {size_mb:>6.1f} {seconds:>7.2f} {cpu:>6.2f} "
-                    f"{n / seconds:>7.0f} {peak:>8.1f} | {ref_name:>11} {ref_seconds:>7.2f} "
-                    f"{ref_cpu:>6.2f} {cpu / ref_cpu:>9.2f}",
+                    f"{fmt:8} {n:>8} {size / 1e6:>6.1f} {load:>5.1f} | "
+                    f"{got['import_wall']:>8.2f} {got['import_cpu']:>6.2f} "
+                    f"{n / got['import_wall']:>7.0f} | {ref_name:>11} {got['ref_wall']:>6.2f} "
+                    f"{got['ref_cpu']:>6.2f} | {got['import_wall'] / got['ref_wall']:>5.2f} "
+                    f"{got['import_cpu'] / got['ref_cpu']:>5.2f} | {got['db_bytes'] / 1e6:>6.1f} "
+                    f"{got['db_bytes'] / size:>6.2f} | {peak:>8.1f}",
                     flush=True,
                 )
                 path.unlink()
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,9 @@ import sqlite_utils
 from screener.errors import ReviewError
 
 DB_NAME = "review.db"
+# Records (title, abstract, authors, raw fields) take 2-5 kB: with SQLite's default 4 kB pages
+# most would take a page each, or spill to overflow pages; 16 kB pages hold several.
+PAGE_SIZE = 16384
 PROTOCOL_NAME = "review.toml"
 
 Migration = Callable[[sqlite_utils.Database], None]
@@ -255,6 +258,7 @@ def connect(path: Path | str, existing: bool = False) -> sqlite_utils.Database:
             except BaseException:
                 conn.close()
                 raise
+        db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new database only: no effect later
         db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA busy_timeout=30000")

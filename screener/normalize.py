@@ -12,6 +12,12 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-
 _MARKUP = re.compile(r"<[^>]+>")
 _NON_WORD = re.compile(r"[^\w\u3400-\u9fff]+")
 _HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+# Patterns of the per-record hot path, compiled once (importing 100k records calls each 100k times).
+_DOI_TAG = re.compile(r"\s*\[doi\]$")
+_DIGITS = re.compile(r"\d{1,9}")
+_DASH_RUN = re.compile(r"\s*-+\s*")
+_PAGE_RANGE = re.compile(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)(.*)")
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 
 def doi(value: str | None) -> str | None:
@@ -24,7 +30,7 @@ def doi(value: str | None) -> str | None:
     if not match:
         return None
     found = match.group(0).rstrip(".,;)]}>")
-    found = re.sub(r"\s*\[doi\]$", "", found)
+    found = _DOI_TAG.sub("", found)
     return found.lower()
 
 
@@ -32,7 +38,7 @@ def pmid(value: str | None) -> str | None:
     """The digits of a PMID (``PMID: 123``, ``123 [pmid]``); None when it is not one."""
     if not value:
         return None
-    match = re.search(r"\d{1,9}", str(value))
+    match = _DIGITS.search(str(value))
     if not match:
         return None
     digits = match.group(0).lstrip("0")
@@ -44,10 +50,11 @@ def pages(value: str | None) -> str | None:
     if not value:
         return None
     text = value.strip()
-    for h in _HYPHENS:
-        text = text.replace(h, "-")
-    text = re.sub(r"\s*-+\s*", "-", text)
-    match = re.fullmatch(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)(.*)", text)
+    if not text.isascii():
+        for h in _HYPHENS:
+            text = text.replace(h, "-")
+    text = _DASH_RUN.sub("-", text)
+    match = _PAGE_RANGE.fullmatch(text)
     if match:
         prefix, first, prefix2, last, rest = match.groups()
         if len(last) < len(first) and not prefix2:
@@ -93,7 +100,7 @@ def year(value: str | int | None) -> int | None:
     """The first plausible 4-digit year in a date string (``2002 Sep``, ``2020//``)."""
     if value is None:
         return None
-    match = re.search(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)", str(value))
+    match = _YEAR.search(str(value))
     return int(match.group(1)) if match else None
 
 

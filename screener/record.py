@@ -1,14 +1,60 @@
-"""The bibliographic record as every reader yields it and the database stores it."""
+"""The bibliographic record as every reader yields it and the database stores it.
+
+The raw record (every field as read, for audit and re-export) is stored as JSON in
+``records.raw``, without repeating the title and abstract: a raw field whose value is the
+record's title or abstract is kept in place as ``null`` and named in a header, so the stored
+text is ``[{"TI": "title", "AB": "abstract"}, {"PMID": "1", "TI": null, "AB": null, ...}]``.
+Older reviews hold the whole record as a JSON object. Read it, either way, with
+:func:`raw_fields`, never by parsing the column.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 # Columns of the ``records`` table that hold JSON lists / dicts.
 JSON_LIST_FIELDS = ("authors", "authors_translated", "publication_types", "keywords")
 JSON_DICT_FIELDS = ("accessions", "raw")
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def pack_raw(
+    raw: dict[str, Any], title: str | None, abstract: str | None, encode: Any = _ENCODE
+) -> str:
+    """The raw record as stored in ``records.raw`` (see the module docstring)."""
+    if not raw:
+        return "{}"
+    refs: dict[str, str] = {}
+    if abstract:
+        refs = {key: "abstract" for key, value in raw.items() if value == abstract}
+    if title:
+        for key, value in raw.items():
+            if value == title and key not in refs:
+                refs[key] = "title"
+    if not refs:
+        return str(encode(raw))
+    slim = raw.copy()
+    for key in refs:
+        slim[key] = None
+    return str(encode([refs, slim]))
+
+
+def raw_fields(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The raw record of a ``records`` row (a mapping with its ``raw``, ``title`` and
+    ``abstract`` columns), whole and in the export's field order; ``{}`` when there is none."""
+    stored = row["raw"]
+    if not stored:
+        return {}
+    value = json.loads(stored)
+    if isinstance(value, dict):  # the whole record (reviews written before slimming)
+        return value
+    refs, fields = value
+    for key, column in refs.items():
+        fields[key] = row[column]
+    return dict(fields)
 
 
 @dataclass(slots=True)
@@ -47,6 +93,8 @@ class Record:
             value = row.get(name)
             if name in JSON_LIST_FIELDS:
                 value = json.loads(value) if value else []
+            elif name == "raw":
+                value = raw_fields(row)
             elif name in JSON_DICT_FIELDS:
                 value = json.loads(value) if value else {}
             values[name] = value

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date
+from json.encoder import encode_basestring
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -19,19 +20,20 @@ from screener.db import Review, now, transaction
 from screener.errors import InputError
 from screener.readers.detect import detect
 from screener.readers.source import open_source
-from screener.record import JSON_DICT_FIELDS, JSON_LIST_FIELDS, Record
+from screener.record import JSON_DICT_FIELDS, JSON_LIST_FIELDS, Record, pack_raw
 
 BATCH = 1000
 SOURCE_TYPES = ("database", "register", "website", "organisation", "citation", "other")
 UNKNOWN_DATABASE = "unknown"
 RECORD_FIELDS = tuple(f.name for f in fields(Record))
 _FIELDS_OF = attrgetter(*RECORD_FIELDS)  # one C call gives every field of a record
-# (row index, is a dict) of the JSON columns; the row starts with search_id, position
+# (row index, is a dict) of the JSON columns but raw; the row starts with search_id, position
 _JSON_COLUMNS = tuple(
     (i + 2, name in JSON_DICT_FIELDS)
     for i, name in enumerate(RECORD_FIELDS)
-    if name in (*JSON_LIST_FIELDS, *JSON_DICT_FIELDS)
+    if name in (*JSON_LIST_FIELDS, *JSON_DICT_FIELDS) and name != "raw"
 )
+_RAW, _TITLE, _ABSTRACT = (RECORD_FIELDS.index(name) + 2 for name in ("raw", "title", "abstract"))
 _INSERT = (
     f"INSERT INTO records (search_id, position, {', '.join(RECORD_FIELDS)}) "
     f"VALUES (?, ?, {', '.join('?' for _ in RECORD_FIELDS)})"
@@ -72,7 +74,16 @@ def _row(record: Record, search_id: int, position: int, encode: Callable[[Any], 
     values = [search_id, position, *_FIELDS_OF(record)]
     for index, is_dict in _JSON_COLUMNS:
         value = values[index]
-        values[index] = encode(value) if value else ("{}" if is_dict else "[]")
+        if not value:
+            values[index] = "{}" if is_dict else "[]"
+        elif type(value) is list:
+            try:  # a list of strings, as json.dumps writes it, without building an encoder
+                values[index] = f"[{', '.join(map(encode_basestring, value))}]"
+            except TypeError:
+                values[index] = encode(value)
+        else:
+            values[index] = encode(value)
+    values[_RAW] = pack_raw(values[_RAW], values[_TITLE], values[_ABSTRACT], encode)
     return values
 
 

@@ -13,7 +13,7 @@ from screener import searches
 from screener.cli import app
 from screener.db import Review
 from screener.errors import InputError
-from screener.record import Record
+from screener.record import Record, raw_fields
 from screener.searches import import_file, list_searches
 
 DATA = Path(__file__).parent / "data" / "readers"
@@ -77,8 +77,9 @@ def test_import_stores_search_and_records(review: Review) -> None:
 def test_database_option_overrides_guess_and_round(review: Review) -> None:
     summary = import_file(review, DATA / "asreview_labels.csv", database="ASReview", round=2)
     assert (summary.database, summary.database_guessed, summary.round) == ("ASReview", False, 2)
-    raw = json.loads(review.db.execute("SELECT raw FROM records LIMIT 1").fetchone()[0])
-    assert raw["label_included"] == "1"
+    row = review.db.execute("SELECT raw, title, abstract FROM records LIMIT 1").fetchone()
+    fields = raw_fields(dict(zip(("raw", "title", "abstract"), row, strict=True)))
+    assert fields["label_included"] == "1"
 
 
 def test_same_file_twice_is_refused_and_changes_nothing(review: Review, tmp_path: Path) -> None:

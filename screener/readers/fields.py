@@ -12,6 +12,9 @@ from screener.record import Record
 Raw = dict[str, str | list[str]]
 
 _SPACES = re.compile(r"\s+")
+_ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
+_LANGUAGE_SEPARATORS = re.compile(r"[;,/]")
+_LANGUAGE_CODE = re.compile(r"[a-z]{3}")
 
 # Language names and codes seen in exports -> ISO 639-2 (bibliographic) codes.
 LANGUAGES = {
@@ -130,10 +133,10 @@ def language(value: str | None) -> str | None:
     text = clean(value)
     if not text:
         return None
-    text = re.split(r"[;,/]", text)[0].strip().lower()
+    text = _LANGUAGE_SEPARATORS.split(text)[0].strip().lower()
     if text in LANGUAGES:
         return LANGUAGES[text]
-    if re.fullmatch(r"[a-z]{3}", text):
+    if _LANGUAGE_CODE.fullmatch(text):
         return text
     return None
 
@@ -195,7 +198,7 @@ def issn(value: str | None) -> str | None:
     text = clean(value)
     if not text:
         return None
-    match = re.search(r"\b(\d{4})-?(\d{3}[\dXx])\b", text)
+    match = _ISSN.search(text)
     if match:
         return f"{match.group(1)}-{match.group(2).upper()}"
     return text

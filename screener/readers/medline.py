@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from screener import normalize
 from screener.errors import InputError
@@ -24,6 +25,12 @@ from screener.readers.fields import (
 from screener.record import Record
 
 _TAG = re.compile(r"([A-Z][A-Z0-9]{1,3}) *- ?")
+# A field's first line: a tag as _TAG reads it, and a hyphen in column 5; split() on it gives
+# ["", tag, value, tag, value, ...] for "\n" + a record's text.
+_FIELD = re.compile(r"\n(?=.{4}-)([A-Z][A-Z0-9]{1,3}) *- ?")
+# A record: a run of lines holding something other than white space, each ending in "\n".
+_RECORD = re.compile(r"(?:[^\n]*\S[^\n]*\n)+")
+_CHUNK_LINES = 20_000
 
 
 def sniff(head: str) -> bool:
@@ -38,64 +45,65 @@ def origin(head: str) -> Origin:
 
 
 def parse(lines: Iterable[str], source: str) -> Iterator[Record]:
-    # Hot loop (100k-record files): gather a record's lines (blank line = end of record), then
-    # let one regex split the block into fields, so per-line work stays in C.
-    block: list[str] = []
-    start = 0
+    # Hot loop (100k-record files): lines are pulled in chunks and joined in C, one regex finds
+    # the records (runs of non-blank lines) in a chunk and another splits a record into fields,
+    # so Python only touches each record and each field, never each line.
+    lines = iter(lines)
     count = 0
-    for number, line in enumerate(lines, 1):
-        if not line or line.isspace():
-            if block:
-                count += 1
-                yield build(_fields(block, source, start), source, count, start)
-                block = []
-            continue
-        if not block:
-            start = number
-        block.append(line)
-    if block:
-        count += 1
-        yield build(_fields(block, source, start), source, count, start)
+    line = 1  # the line number of text[0]
+    carry = ""  # a record that may go on in the next chunk
+    while True:
+        chunk = "".join(islice(lines, _CHUNK_LINES))
+        last = not chunk
+        if chunk and chunk[-1] != "\n":
+            chunk += "\n"  # only the file's last line may lack its line end
+        text = carry + chunk
+        done = 0  # where text was counted up to
+        end = 0  # where the last complete record ended
+        for match in _RECORD.finditer(text):
+            begin, end = match.span()
+            if end == len(text) and not last:
+                end = begin  # it may go on: wait for the next chunk
+                break
+            line += text.count("\n", done, begin)
+            done = begin
+            count += 1
+            yield build(_fields(match.group(), source, line), source, count, line)
+        if last:
+            return
+        line += text.count("\n", done, end)
+        carry = text[end:]
 
 
-def _fields(block: list[str], source: str, start: int) -> Raw:
+def _fields(text: str, source: str, start: int) -> Raw:
     """One record's lines -> raw (continuation lines joined with one space)."""
-    first_line = block[0]
-    if first_line[4:5] != "-" or not _TAG.match(first_line):
+    if text[4:5] != "-" or not _TAG.match(text):
+        first_line = text.split("\n", 1)[0]
         if first_line[:1].isspace():
             raise InputError(f"{source}, line {start}: an indented line before any MEDLINE field.")
         raise InputError(
             f"{source}, line {start}: {first_line.strip()[:40]!r} is not a MEDLINE field "
             "(expected a tag such as 'PMID- ')."
         )
-    # PubMed's continuation lines start with 6 spaces: merge those in C, loop over the rest.
-    text = "".join(block).replace("\n      ", " ")
+    # PubMed's continuation lines start with 6 spaces: merge those in C; a line is a new field
+    # when a tag ends in its column 5 (``_FIELD``), any other line continues the value.
+    parts = _FIELD.split("\n" + text.replace("\n      ", " "))
     raw: Raw = {}
-    tag = ""
-    value = ""
-    for line in text.split("\n"):
-        match = _TAG.match(line) if line[4:5] == "-" else None
-        if match is None:
-            if line.strip():
-                value = f"{value} {line.strip()}" if value else line.strip()
-            continue
-        if tag:
-            _add(raw, tag, value)
-        tag, value = match.group(1), line[match.end() :].strip()
-    _add(raw, tag, value)
+    for i in range(1, len(parts), 2):
+        tag = parts[i]
+        value = parts[i + 1].strip()
+        if "\n" in value:
+            value = " ".join([piece for piece in (p.strip() for p in value.split("\n")) if piece])
+        if "  " in value:
+            value = " ".join(value.split())
+        existing = raw.get(tag)
+        if existing is None:
+            raw[tag] = value
+        elif isinstance(existing, str):
+            raw[tag] = [existing, value]
+        else:
+            existing.append(value)
     return raw
-
-
-def _add(raw: Raw, tag: str, value: str) -> None:
-    if "  " in value:
-        value = " ".join(value.split())
-    existing = raw.get(tag)
-    if existing is None:
-        raw[tag] = value
-    elif isinstance(existing, str):
-        raw[tag] = [existing, value]
-    else:
-        existing.append(value)
 
 
 def _doi(raw: Raw) -> str | None:

@@ -1,0 +1,60 @@
+"""The MEDLINE reader reads its lines in chunks: records that straddle a chunk's edge, blank
+lines holding spaces, a last line without its line end and the line numbers in errors come out
+the same whatever the chunk size."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from screener.errors import InputError
+from screener.readers import medline
+from screener.readers.source import open_source
+
+SAMPLES = Path(__file__).parent.parent.parent / "shared" / "samples" / "medline"
+TEXT = (
+    "\n  \nPMID- 1\nTI  - First title\n      wrapped.\nAB  - An abstract\n\tcontinued\n"
+    "FAU - Li, X\nFAU - Wang, Y\n \t \n\n"
+    "PMID- 2\nTI  - Second\nAB-x-odd but a field\nMH  - *A\nMH  - B\n\n\n"
+    "PMID- 3\nTI  - Third, and no line end"
+)
+
+
+def parsed(path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    monkeypatch.setattr(medline, "_CHUNK_LINES", chunk)
+    source = open_source(path)
+    return [asdict(record) for record in medline.parse(source.lines(), str(path))]
+
+
+def test_chunk_size_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = tmp_path / "edges.nbib"
+    made.write_text(TEXT, encoding="utf-8")
+    paths = [made, *sorted(SAMPLES.glob("*.txt"))] if SAMPLES.is_dir() else [made]
+    for path in paths:
+        whole = parsed(path, 1_000_000, monkeypatch)
+        for chunk in (1, 2, 3, 7):
+            assert parsed(path, chunk, monkeypatch) == whole, (path.name, chunk)
+    records = parsed(made, 2, monkeypatch)
+    assert [r["raw"]["TI"] for r in records] == [
+        "First title wrapped.",
+        "Second",
+        "Third, and no line end",
+    ]
+    assert records[0]["raw"]["AB"] == "An abstract continued"
+    assert records[1]["raw"]["AB"] == "x-odd but a field"
+    assert records[1]["keywords"] == ["A", "B"]
+
+
+def test_error_line_numbers_count_every_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "bad.nbib"
+    path.write_text("PMID- 1\nTI  - a\n\n\n" * 50 + "  \n      orphan\n", encoding="utf-8")
+    for chunk in (1, 3, 1000):
+        monkeypatch.setattr(medline, "_CHUNK_LINES", chunk)
+        source = open_source(path)
+        with pytest.raises(InputError, match="line 202: an indented line"):
+            list(medline.parse(source.lines(), str(path)))
