@@ -72,7 +72,8 @@ def test_a_value_repeating_the_title_anywhere_comes_back() -> None:
     assert json.loads(row["raw"])[0] == {"TI": "title", "T1": "title", "AB": "abstract"}
     assert raw_fields(row) == raw and list(raw_fields(row)) == list(raw)
     empty = {"TI": "", "AB": None}
-    assert raw_fields({"title": None, "abstract": None, "raw": pack_raw(empty, None, None)}) == empty
+    stored = pack_raw(empty, None, None)
+    assert raw_fields({"title": None, "abstract": None, "raw": stored}) == empty
 
 
 def test_old_reviews_with_json_raw_still_read(tmp_path: Path) -> None:
