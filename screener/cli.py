@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "prisma",
     "handoff",
     "fulltext",
+    "report",
     "demo",
 )
 

@@ -4,7 +4,8 @@
 databases' exports (format sniffed from content), dedupe, criteria, replay the two reviewers'
 decisions (decisions.csv, retrieval.csv), agreement, PRISMA 2009 and 2020 in every format, export
 of the included studies and their extraction sheet, pooling, then an update round (the PubMed
-search rerun a year later) and its PRISMA 2020 updated-review diagram. Every number it reports
+search rerun a year later) and its PRISMA 2020 updated-review diagram, and last the review as
+one HTML page (``prisma/report.html``, as ``screener report`` writes it). Every number it reports
 is counted from the review database; none is typed in here.
 
 The example's files are ``records/tacrolimus-2015/`` of the project (see its README): the
@@ -31,6 +32,7 @@ from screener.pooling.pool import OutcomePool, interval_text, pool_sheet
 from screener.prisma.counts import Flow
 from screener.prisma.identities import checked_flow
 from screener.render.forest import draw_forest
+from screener.render.report import write_report
 from screener.render.tables import write_flow
 from screener.screening.agreement import agreement
 from screener.screening.criteria import apply_criteria
@@ -52,6 +54,7 @@ EXPORTS = {
     "extraction": "extraction-sheet.csv",
 }
 REVIEWERS = ("reviewer1", "reviewer2")
+EXTRACTION = "included/extraction-filled.csv"  # the example's filled sheet, in the demo review
 
 Say = Callable[[str], None]
 
@@ -99,8 +102,11 @@ class DemoResult:
     seconds: float = 0.0
 
 
-def run_demo(target: Path, say: Say, source: Path | None = None) -> DemoResult:
-    """Run the worked example into ``target`` (new or empty); ``say`` tells the story."""
+def run_demo(target: Path, say: Say, source: Path | None = None, report: bool = True) -> DemoResult:
+    """Run the worked example into ``target`` (new or empty); ``say`` tells the story.
+
+    With ``report`` the review's HTML page (``screener report``) is written beside the PRISMA
+    files as ``prisma/report.html``."""
     started = time.perf_counter()
     source = source or example_dir()
     if target.exists() and any(target.iterdir()):
@@ -110,6 +116,12 @@ def run_demo(target: Path, say: Say, source: Path | None = None) -> DemoResult:
     try:
         _first_round(review, source, result, say)
         _update_round(review, source, result, say)
+        if report:
+            page = write_report(
+                review, review.path / "prisma" / "report.html", review.path / EXTRACTION
+            )
+            result.files.append(page)
+            say(f"10. The whole review as one page (screener report): {page}.")
     finally:
         review.close()
     result.seconds = time.perf_counter() - started
@@ -181,7 +193,7 @@ def _hand_off(review: Review, source: Path, result: DemoResult, say: Say) -> Non
         with path.open("w", encoding=encoding, newline="") as out:
             export(review, fmt, out, decision="included")
         result.files.append(path)
-    filled = folder / "extraction-filled.csv"
+    filled = review.path / EXTRACTION
     shutil.copyfile(source / "extraction.csv", filled)
     result.files.append(filled)
     say(

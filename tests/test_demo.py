@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -31,6 +32,7 @@ INCLUDED = {
     "Yokoyama 2015",
 }
 TEXT_OUTPUTS = ("json", "csv", "md", "txt")
+SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +129,13 @@ def test_committed_prisma_outputs_match_the_demo(demo: DemoResult) -> None:
             assert (committed / path.name).read_text(encoding="utf-8") == path.read_text(
                 encoding="utf-8"
             ), f"prisma/{path.name} is out of date: rerun `screener demo` and copy prisma/"
+    # the report page: its text exactly, its drawings (font-dependent SVG) only counted
+    ours, theirs = (
+        SVG.subn("<svg/>", p.read_text(encoding="utf-8"))
+        for p in (committed / "report.html", demo.folder / "prisma" / "report.html")
+    )
+    assert ours == theirs, "prisma/report.html is out of date: rerun `screener demo`, copy prisma/"
+    assert ours[1] == 2 + 1 + len(demo.pools)  # 2 PRISMA rounds, the recall curve, forest plots
 
 
 def test_a_changed_decision_changes_the_flow(tmp_path: Path) -> None:
@@ -150,7 +159,7 @@ def test_a_changed_decision_changes_the_flow(tmp_path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    result = run_demo(tmp_path / "review", lambda line: None, source=source)
+    result = run_demo(tmp_path / "review", lambda line: None, source=source, report=False)
     assert result.flow is not None
     assert result.flow.new_studies == 7
     assert result.flow.dbr_excluded == EXPECTED["round1"]["full_text_excluded"] + 1

@@ -50,6 +50,8 @@ def test_step_by_step_session_runs_as_written(
         assert result.exit_code == 0, f"{line}\n{result.output}\n{result.stderr}"
     assert (tmp_path / "my-review" / "prisma-2020.png").read_bytes().startswith(b"\x89PNG")
     assert (tmp_path / "my-review" / "included.ris").read_text().count("ER  -") == 8
+    report = (tmp_path / "my-review" / "report.html").read_text(encoding="utf-8")
+    assert "Screening complete" in report and "<h3>muscle_strength</h3>" in report
 
 
 def test_every_documented_command_exists(runner: CliRunner) -> None:

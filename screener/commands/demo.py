@@ -37,8 +37,8 @@ def register(app: typer.Typer) -> None:
         )
         result = run_demo(target, lambda line: console.print(line, markup=False))
         console.print(
-            f"Done in {result.seconds:.1f} s. Open {target}/prisma/prisma-2020.png, "
-            f"{target}/prisma/prisma-2009.png and {target}/included/; "
+            f"Done in {result.seconds:.1f} s. Open {target}/prisma/report.html (the whole "
+            f"review), {target}/prisma/prisma-2020.png and {target}/included/; "
             f"screen it yourself with: screener screen --review {target}",
             markup=False,
         )

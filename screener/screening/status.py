@@ -174,18 +174,25 @@ def _stopping(
     exclusions are set aside. It never excludes anything."""
     from screener.ranking.stopping import stopping_estimate  # scipy: load on use
 
+    decisions = screening_sequence(db, final)
+    if not decisions:
+        return None
+    automated = sum(1 for v in final.values() if v.source == AUTOMATION_SOURCE)
+    estimate = stopping_estimate(decisions, len(at_stage) - automated)
+    return asdict(estimate)
+
+
+def screening_sequence(db: sqlite_utils.Database, final: dict[int, Verdict]) -> list[str]:
+    """The title/abstract verdicts of the records a person screened, in the order each was
+    first screened (automation aside); a conflict counts as "maybe" (the cautious side), a
+    record awaiting reviewers as its reviewers' decision so far. The stopping aid and the
+    report's recall curve read this sequence."""
     first_seen = db.execute(
         "select record_id, min(id) from decisions where stage = 'title_abstract'"
         " and source != ? group by record_id order by 2",
         [AUTOMATION_SOURCE],
     ).fetchall()
-    order = [rid for rid, _ in first_seen if rid in final]
-    if not order:
-        return None
-    automated = sum(1 for v in final.values() if v.source == AUTOMATION_SOURCE)
-    decisions = [_leaning(final[rid]) for rid in order]
-    estimate = stopping_estimate(decisions, len(at_stage) - automated)
-    return asdict(estimate)
+    return [_leaning(final[rid]) for rid, _ in first_seen if rid in final]
 
 
 def _leaning(v: Verdict) -> str:
