@@ -173,10 +173,43 @@ def _m003_unblinding(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m004_labels_and_notes(db: sqlite_utils.Database) -> None:
+    """Free labels (tags) on records, and notes typed before a decision (both append-only)."""
+    db["labels"].create(  # type: ignore[union-attr]
+        {
+            "id": int,
+            "record_id": int,
+            "label": str,
+            "action": str,  # add | remove (the latest row per record and label counts)
+            "reviewer": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"record_id", "label", "action"},
+        foreign_keys=[("record_id", "records", "id")],
+    )
+    db["labels"].create_index(["record_id", "label"])  # type: ignore[union-attr]
+    db["notes"].create(  # type: ignore[union-attr]
+        {
+            "id": int,
+            "record_id": int,
+            "stage": str,  # title_abstract | full_text
+            "reviewer": str,
+            "note": str,  # the latest row per (record, stage, reviewer) is the note
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"record_id", "stage", "reviewer", "note"},
+        foreign_keys=[("record_id", "records", "id")],
+    )
+    db["notes"].create_index(["record_id", "stage", "reviewer"])  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", _m001_initial),
     ("002_fulltexts", _m002_fulltexts),
     ("003_unblinding", _m003_unblinding),
+    ("004_labels_and_notes", _m004_labels_and_notes),
 ]
 
 

@@ -17,6 +17,7 @@ from screener.db import Review
 from screener.handoff.export import CSV_COLUMNS, export
 from screener.handoff.studies import select
 from screener.record import Record
+from screener.screening.labels import set_label
 from screener.screening.verdict import record_decision
 
 TA, FT = "title_abstract", "full_text"
@@ -290,7 +291,8 @@ def test_csv_has_bom_crlf_and_one_row_per_study(
     assert result.stderr == f"Wrote 5 entries to {out}.\n"
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfrecord_id,study,")
-    assert raw.split(b"\r\n")[0].endswith(b"full_text_reason,reports") and raw.endswith(b"\r\n")
+    assert raw.split(b"\r\n")[0].endswith(b"full_text_reason,reports,labels")
+    assert raw.endswith(b"\r\n")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert list(rows[0]) == list(CSV_COLUMNS)
     assert [r["study"] for r in rows] == [
@@ -307,6 +309,17 @@ def test_csv_has_bom_crlf_and_one_row_per_study(
     assert rows[3]["reports"].startswith("record 5: Gordon P, Gooptu B. Editorial")
     assert rows[3]["study_id"] == "4" and rows[0]["study_id"] == ""
     assert rows[2]["database"] == "PubMed"
+
+
+def test_labels_are_exported(built: Review) -> None:
+    set_label(built.db, 5, "check dose", "ann")
+    set_label(built.db, 5, "RCT", "bob")
+    set_label(built.db, 6, "RCT", "bob")
+    set_label(built.db, 6, "RCT", "bob", on=False)
+    data = json.loads(_export(built, "json", stage="full-text", decision="excluded"))
+    assert [(d["record_id"], d["labels"]) for d in data] == [(5, ["check dose", "RCT"]), (6, [])]
+    rows = list(csv.DictReader(io.StringIO(_export(built, "csv", stage="full-text"))))
+    assert {r["record_id"]: r["labels"] for r in rows}["5"] == "check dose; RCT"
 
 
 def test_json_keys_and_values(built: Review) -> None:

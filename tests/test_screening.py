@@ -64,14 +64,15 @@ def test_decisions_are_committed_and_advance(rev: Review) -> None:
     assert (p.done, p.included, p.excluded, p.maybe, p.streak) == (3, 1, 1, 1, 0)
 
 
-def test_resume_at_first_undecided_record(rev: Review) -> None:
+def test_resume_at_the_record_on_screen(rev: Review) -> None:
     s = Session(rev, "title_abstract", "ann")
     for _ in range(3):
         s.decide("exclude")
-    s.move(2)  # look ahead, decide record 6 out of order
+    s.move(2)  # look ahead, decide record 6 out of order: record 7 is shown
     s.decide("include")
     again = Session(open_review(rev.path), "title_abstract", "ann")
-    assert again.current == 4
+    assert again.current == 7
+    assert again.next_undecided(0) == again.order.index(4)
     assert set(again.decisions) == {1, 2, 3, 6}
     assert again.progress().done == 4
 
@@ -133,7 +134,7 @@ def test_criteria_exclusions_are_shown_and_skipped(rev: Review) -> None:
     assert 1 not in s.order and s.current == 2
     assert s.automated[1].reason == "Before 2011"
     assert s.progress().automated == 1 and s.progress().total == 7
-    shown = Session(rev, "title_abstract", "ann", include_automated=True)
+    shown = Session(rev, "title_abstract", "bob", include_automated=True)
     assert shown.current == 1
 
 
@@ -266,7 +267,7 @@ def test_mark_duplicate_links_through_dedupe_and_leaves_the_queue(rev: Review) -
     rows = rev.db.execute("select id, duplicate_of from records where duplicate_of is not null")
     assert rows.fetchall() == [(3, 1), (5, 2)]
     again = Session(open_review(rev.path), "title_abstract", "ann")
-    assert again.order == [1, 2, 4, 6, 7, 8] and again.current == 4
+    assert again.order == [1, 2, 4, 6, 7, 8] and again.current == 2  # the record on screen
 
 
 def test_importing_screening_does_not_import_textual() -> None:

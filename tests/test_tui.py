@@ -17,6 +17,7 @@ from screener.db import Review, connect
 from screener.screening.session import Session
 from screener.screening.verdict import record_decision
 from screener.tui.app import ScreenApp
+from screener.tui.dialogs import ConfirmScreen
 from screener.tui.screens import MessageScreen, ReasonScreen
 
 SIZE = (80, 24)
@@ -73,7 +74,9 @@ async def test_keys_record_decisions_with_reasons(rev: Review) -> None:
         assert isinstance(app.screen, ReasonScreen)
         await pilot.press("3")
         await pilot.press("e", "enter")  # title/abstract: Enter skips the reason
-        await pilot.press("e", "escape")  # and so does Esc
+        await pilot.press("e", "escape")  # Esc cancels: nothing is recorded
+        assert app.screen is app.screen_stack[0] and app.session.current == 4
+        assert app.messages[-1] == "Cancelled: nothing recorded."
         await pilot.press("e", "7")  # no reason 7: the dialog stays open
         assert isinstance(app.screen, ReasonScreen)
         await pilot.press("4", "m")
@@ -81,12 +84,11 @@ async def test_keys_record_decisions_with_reasons(rev: Review) -> None:
             (1, "include", None, None),
             (2, "exclude", "Wrong study design", None),
             (3, "exclude", None, None),
-            (4, "exclude", None, None),
-            (5, "exclude", "Not a study", None),
-            (6, "maybe", None, None),
+            (4, "exclude", "Not a study", None),
+            (5, "maybe", None, None),
         ]
-        assert "6/8 done · incl 1 · excl 4 · maybe 1 · streak 0" in shown(app, "#status")
-        assert "Cyclosporine versus methotrexate" in shown(app)
+        assert "5/8 done · incl 1 · excl 3 · maybe 1 · streak 0" in shown(app, "#status")
+        assert "Case report: tacrolimus ointment" in shown(app)
 
 
 @sync
@@ -160,11 +162,20 @@ async def test_d_marks_the_record_as_a_duplicate_of_a_searched_one(rev: Review) 
         await pilot.press(*"cohort of 14", "enter")
         assert app.screen.query_one(OptionList).option_count == 1
         await pilot.press("enter")
+        assert isinstance(app.screen, ConfirmScreen)  # both records, and a question
+        texts = [str(w.render()) for w in app.screen.query(Static)]
+        assert "Are #2 (left) and #1 (right) one work?" in texts[0]
+        assert any("Calcineurin inhibitors in mice" in t for t in texts)
+        assert any("Tacrolimus for refractory polymyositis" in t for t in texts)
+        await pilot.press("n")  # no: nothing is linked
+        assert app.screen is app.screen_stack[0] and app.messages[-1] == "Not linked."
+        await pilot.press("d", *"cohort of 14", "enter", "enter", "escape")  # Esc: no too
+        assert app.session.progress().total == 8
+        await pilot.press("d", *"cohort of 14", "enter", "enter", "y")
         assert app.screen is app.screen_stack[0]
         assert "A review of treatments for dermatomyositis" in shown(app)  # record 3
         assert shown(app, "#status").startswith(" 1/7 done")
-        notes = [n.message for n in app._notifications]
-        assert notes[-1] == "Record #2 marked as a duplicate of #1 (kept)."
+        assert app.messages[-1] == "Record #2 marked as a duplicate of #1 (kept). u undoes."
     db = connect(rev.path / "review.db")
     try:
         rows = db.execute("select id, duplicate_of from records where duplicate_of is not null")

@@ -1,4 +1,5 @@
-"""How the screening app looks at 80x24 (pytest-textual-snapshot; update with --snapshot-update)."""
+"""How the screening app looks at 80x24 and 160x45 (pytest-textual-snapshot; update with
+--snapshot-update)."""
 
 from __future__ import annotations
 
@@ -46,3 +47,25 @@ def test_end_of_queue(snap_compare: Snap, rev: Review) -> None:
     for rid in range(1, 9):
         record_decision(rev.db, rid, "title_abstract", "ann", "include" if rid % 3 else "maybe")
     assert snap_compare(app_for(rev), terminal_size=(80, 24))
+
+
+def test_conflict_with_both_votes(snap_compare: Snap, rev: Review) -> None:
+    record_decision(rev.db, 1, "title_abstract", "ann", "include", None, "14 adults, refractory")
+    record_decision(rev.db, 1, "title_abstract", "bob", "exclude", "Wrong study design")
+    session = Session(rev, "title_abstract", "cat", conflicts=True)
+    assert snap_compare(ScreenApp(session), press=["c"], terminal_size=(80, 24))
+
+
+def test_wide_with_criteria_labels_and_a_note(snap_compare: Snap, rev: Review) -> None:
+    keys = ["l", *"check dose", "enter", "n", *"ask Bob", "enter", "c"]
+    assert snap_compare(app_for(rev), press=keys, terminal_size=(160, 45))
+
+
+def test_duplicate_confirmation(snap_compare: Snap, rev: Review) -> None:
+    keys = ["d", *"mice", "enter", "enter"]
+    assert snap_compare(app_for(rev), press=keys, terminal_size=(80, 24))
+
+
+def test_record_list(snap_compare: Snap, rev: Review) -> None:
+    record_decision(rev.db, 2, "title_abstract", "ann", "exclude", "Wrong population")
+    assert snap_compare(app_for(rev), press=["b"], terminal_size=(160, 45))

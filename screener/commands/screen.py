@@ -49,16 +49,28 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(help="Also queue records already excluded by `screener criteria`."),
         ] = False,
+        conflicts: Annotated[
+            bool,
+            typer.Option(
+                "--conflicts",
+                help="Resolve the reviewers' disagreements: each record with both votes;"
+                " i/e/m record the consensus decision.",
+            ),
+        ] = False,
     ) -> None:
         """Screen records one at a time: i include, e exclude, m maybe, u undo, ? help.
 
         The terminal app shows the protocol's criteria, highlights its keywords and puts the
-        likely includes first; each decision is stored as the key is pressed, and the app
-        resumes at the first undecided record.
+        likely includes next; each decision is stored as the key is pressed, and the app
+        resumes at the record you last had on screen.
+
+        --conflicts walks the records the reviewers disagree on, with every vote, reason and
+        note; the same keys record the consensus (`conflicts --resolve` is for scripts).
 
         Examples:
           screener screen --review my-review --reviewer ann
           screener screen --stage full-text --reviewer ann
+          screener screen --conflicts --reviewer lead
         """
         from screener.screening.session import Session
         from screener.tui.app import ScreenApp  # textual is imported only here
@@ -72,6 +84,7 @@ def register(app: typer.Typer) -> None:
                 order=order.value,
                 seed=seed,
                 include_automated=show_automated,
+                conflicts=conflicts,
             )
             summary = ScreenApp(session).run()
         finally:

@@ -13,7 +13,8 @@ Formats:
     a list of objects with the keys of :data:`CSV_COLUMNS` except the two ``*_reason`` ones
     (the reason sits inside its stage's object), lists kept as lists, ``accessions``
     as an object, ``title_abstract`` / ``full_text`` as ``{"decision", "reason"}`` or null, and
-    ``reports`` as a list of ``{"record_id", "citation", "doi", "pmid"}``.
+    ``reports`` as a list of ``{"record_id", "citation", "doi", "pmid"}``, ``labels`` (the
+    record's labels from the screening app, :mod:`screener.screening.labels`) as a list.
 ``extraction``
     the data-extraction sheet (:mod:`screener.handoff.extraction`): ``study``, ``citation``,
     ``record_ids``, the design columns (empty, to fill in) and one ``<outcome>_events`` /
@@ -38,6 +39,7 @@ from screener.handoff.extraction import DESIGN_COLUMNS, STUDY, outcome_columns
 from screener.handoff.ris_writer import write_bibtex, write_ris
 from screener.handoff.studies import Entry, accessions_text, citation, select
 from screener.screening.blinding import blinded
+from screener.screening.labels import record_labels
 from screener.screening.protocol import load_protocol
 from screener.screening.verdict import Verdict, verdicts
 
@@ -72,6 +74,7 @@ CSV_COLUMNS = (
     "full_text",
     "full_text_reason",
     "reports",
+    "labels",
 )
 _RECORD_FIELDS = (
     "title", "title_translated", "authors", "year", "journal", "journal_abbrev", "volume",
@@ -87,7 +90,12 @@ def _verdict(v: Verdict | None) -> dict[str, Any] | None:
     return {"decision": shown, "reason": v.reason}
 
 
-def entry_object(entry: Entry, ta: dict[int, Verdict], ft: dict[int, Verdict]) -> dict[str, Any]:
+def entry_object(
+    entry: Entry,
+    ta: dict[int, Verdict],
+    ft: dict[int, Verdict],
+    labels: dict[int, list[str]] | None = None,
+) -> dict[str, Any]:
     """The JSON object of one entry (keys in :data:`CSV_COLUMNS` order)."""
     rec = entry.record
     obj: dict[str, Any] = {
@@ -109,6 +117,7 @@ def entry_object(entry: Entry, ta: dict[int, Verdict], ft: dict[int, Verdict]) -
         {"record_id": rid, "citation": citation(r), "doi": r.doi, "pmid": r.pmid}
         for rid, r in entry.reports
     ]
+    obj["labels"] = list((labels or {}).get(entry.record_id, []))
     return obj
 
 
@@ -135,18 +144,26 @@ def _csv_row(obj: dict[str, Any]) -> list[str]:
 
 
 def write_csv(
-    entries: Sequence[Entry], out: TextIO, ta: dict[int, Verdict], ft: dict[int, Verdict]
+    entries: Sequence[Entry],
+    out: TextIO,
+    ta: dict[int, Verdict],
+    ft: dict[int, Verdict],
+    labels: dict[int, list[str]] | None = None,
 ) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for entry in entries:
-        writer.writerow(_csv_row(entry_object(entry, ta, ft)))
+        writer.writerow(_csv_row(entry_object(entry, ta, ft, labels)))
 
 
 def write_json(
-    entries: Sequence[Entry], out: TextIO, ta: dict[int, Verdict], ft: dict[int, Verdict]
+    entries: Sequence[Entry],
+    out: TextIO,
+    ta: dict[int, Verdict],
+    ft: dict[int, Verdict],
+    labels: dict[int, list[str]] | None = None,
 ) -> None:
-    data = [entry_object(entry, ta, ft) for entry in entries]
+    data = [entry_object(entry, ta, ft, labels) for entry in entries]
     out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -216,5 +233,6 @@ def export(
     else:
         ta = verdicts(review.db, "title_abstract", required=required)
         ft = verdicts(review.db, "full_text", ta, required=required)
-        (write_csv if fmt == "csv" else write_json)(entries, out, ta, ft)
+        labels = record_labels(review.db, [e.record_id for e in entries])
+        (write_csv if fmt == "csv" else write_json)(entries, out, ta, ft, labels)
     return len(entries)

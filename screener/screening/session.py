@@ -2,7 +2,21 @@
 
 No UI here (the Textual app in ``screener/tui`` drives a :class:`Session`). Every decision goes
 through :func:`screener.screening.verdict.record_decision`, which commits at once, so nothing
-is lost on a crash: a new session resumes at the first record this reviewer has not decided.
+is lost on a crash. Rules the app relies on:
+
+* **The record on screen never moves under the reader.** Only the reviewer's own keys change
+  :attr:`Session.current`; a new ranking (:meth:`Session.apply_ranking`) reorders what comes
+  after it. Every action takes the record id the reviewer saw (``record_id=``) and acts on it.
+* **Resume where the reviewer was**: the record on screen is stored in the database each time it
+  changes (:mod:`screener.screening.notes`); a new session starts there, or at the first
+  undecided record when it has left the stage.
+* **Undo** (:meth:`Session.undo`) takes back the last action of this session of any kind:
+  a decision, a duplicate link or a retrieval mark; with none left, this reviewer's latest
+  standing decision (from an earlier session).
+* **Notes** are stored when typed, also on an undecided record; a later decision carries them.
+* At full text, "not retrieved" and a decision of this reviewer exclude each other.
+* With ``conflicts=True`` the queue is the records the human reviewers disagree on
+  (:mod:`screener.screening.consensus`); the keys record consensus decisions.
 
 Blinding: a session reads only its own reviewer's decisions, plus automation (``criteria``)
 exclusions, which are shown as such and left out of the queue unless asked for.
@@ -20,13 +34,23 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from screener.db import Review, now, transaction
-from screener.dedupe import link as _link
+from screener.db import Review, now
+from screener.errors import ScreenerError
 from screener.record import Record
+from screener.screening.actions import Action, SessionActions
+from screener.screening.agreement import resolve
+from screener.screening.blinding import require_unblinded
+from screener.screening.consensus import (
+    CONSENSUS_REVIEWER,
+    disagreements,
+    human_votes,
+)
 from screener.screening.fulltext import full_text_location
+from screener.screening.notes import latest_notes, load_position, save_note, save_position
 from screener.screening.protocol import Protocol, load_protocol
 from screener.screening.verdict import (
     AUTOMATION_SOURCE,
+    HUMAN_SOURCES,
     STAGE_LABELS,
     STAGES,
     Decision,
@@ -62,7 +86,7 @@ class SearchHit:
     decision: str | None  # this reviewer's current decision
 
 
-class Session:
+class Session(SessionActions):
     """One reviewer screening one stage of a review, in one order."""
 
     def __init__(
@@ -74,6 +98,7 @@ class Session:
         seed: int | None = None,
         include_automated: bool = False,
         protocol: Protocol | None = None,
+        conflicts: bool = False,
     ) -> None:
         if stage not in STAGES:
             raise ValueError(f"unknown stage {stage!r}")
@@ -83,38 +108,77 @@ class Session:
         self.db = review.db
         self.stage = stage
         self.reviewer = reviewer
-        self.order_name = order
+        self.conflicts = conflicts  # resolving disagreements: decisions are consensus ones
+        self.mode = "conflicts" if conflicts else "screen"
+        self.decider = CONSENSUS_REVIEWER if conflicts else reviewer
+        self.order_name = "file" if conflicts else order
         self.protocol = protocol or load_protocol(review.protocol_path)
         self.stage_ids: list[int] = _stage_records(self.db, stage, required=self.protocol.reviewers)
         self.stage_index = {rid: i for i, rid in enumerate(self.stage_ids)}  # for the ranker
-        mine = current_decisions(self.db, stage, reviewer)
+        mine = current_decisions(self.db, stage, self.decider)
         self.decisions: dict[int, Decision] = {
-            rid: by[reviewer] for rid, by in mine.items() if reviewer in by
+            rid: by[self.decider] for rid, by in mine.items() if self.decider in by
         }
-        self.automated: dict[int, Decision] = self._automation()
+        self.automated: dict[int, Decision] = {} if conflicts else self._automation()
+        self.automated_only: set[int] = self._automation_only()
         self.not_retrieved: dict[int, str | None] = (
             not_retrieved(self.db) if stage == "full_text" else {}
         )
         self.decisions = {r: d for r, d in self.decisions.items() if r in self.stage_index}
-        ids = [
-            r
-            for r in self.stage_ids
-            if include_automated or r not in self.automated or r in self.decisions
-        ]
-        if order == "random":
+        if conflicts:
+            require_unblinded(review, "Resolving conflicts")
+            ids = disagreements(self.db, stage, required=self.protocol.reviewers)
+            self.decisions = {r: d for r, d in self.decisions.items() if r in set(ids)}
+        else:
+            ids = [
+                r
+                for r in self.stage_ids
+                if include_automated or r not in self.automated or r in self.decisions
+            ]
+        if self.order_name == "random":
             random.Random(seed).shuffle(ids)
         self.order: list[int] = ids
         self._index: dict[int, int] = {}
         self._reindex()
         self.counts: Counter[str] = Counter(d.decision for d in self.decisions.values())
         self.streak = self._streak()
-        self.pending_notes: dict[int, str] = {}
+        self.notes: dict[int, str] = latest_notes(self.db, stage, reviewer)
+        self.history: list[Action] = []  # this session's actions, for undo
         self.actions = 0  # decisions taken in this session (the relevance model uses it)
         self.trained_on = 0  # decisions the current ranking was fitted on
-        self.pos = 0
-        first = self.next_undecided(start=0) if self.order else None
-        self.pos = first if first is not None else max(0, len(self.order) - 1)
         self._records: dict[int, Record] = {}
+        self._pos = 0
+        self._saved: int | None = load_position(self.db, self.mode, stage, reviewer)
+        if self._saved is not None and self._saved in self._index:
+            self._pos = self._index[self._saved]
+        else:
+            first = self.next_undecided(start=0) if self.order else None
+            self.pos = first if first is not None else max(0, len(self.order) - 1)
+
+    @property
+    def pos(self) -> int:
+        """The position of the record on screen in :attr:`order`."""
+        return self._pos
+
+    @pos.setter
+    def pos(self, value: int) -> None:
+        self._pos = value
+        shown = self.current
+        if shown is not None and shown != self._saved:  # stored at once: a crash keeps it
+            save_position(self.db, self.mode, self.stage, self.reviewer, shown)
+            self._saved = shown
+
+    @property
+    def pending_notes(self) -> dict[int, str]:
+        """Notes on records this reviewer has not decided yet (saved with their decision)."""
+        return {r: n for r, n in self.notes.items() if r not in self.decisions}
+
+    def votes(self, record_id: int) -> dict[str, Decision]:
+        """The human reviewers' current decisions on a record (only when resolving conflicts:
+        screening is blinded)."""
+        if not self.conflicts:
+            return {}
+        return human_votes(self.db, self.stage, record_id).get(record_id, {})
 
     # ----------------------------------------------------------------------------- reading
     def _automation(self) -> dict[int, Decision]:
@@ -131,6 +195,23 @@ class Session:
                 d = by[name]
                 if d.source == AUTOMATION_SOURCE and d.decision == "exclude":
                     out[rid] = d
+        return out
+
+    def _automation_only(self) -> set[int]:
+        """The automated exclusions no human has decided (out of every reviewer's queue)."""
+        marks = ", ".join("?" * len(HUMAN_SOURCES))
+        touched = {
+            r[0]
+            for r in self.db.execute(
+                f"select distinct record_id from decisions where stage = ? and source in ({marks})",
+                [self.stage, *HUMAN_SOURCES],
+            )
+        }
+        out = set(self.automated)
+        for rid in out & touched:
+            by = current_decisions(self.db, self.stage, record_id=rid).get(rid, {})
+            if any(d.source in HUMAN_SOURCES for d in by.values()):
+                out.discard(rid)
         return out
 
     def _reindex(self) -> None:
@@ -185,8 +266,20 @@ class Session:
         return None
 
     def progress(self) -> Progress:
-        total = len(self.order)
-        done = self._done()
+        """This reviewer's done/total, counted as :mod:`screener.screening.progress` counts a
+        reviewer's done/queue (``screener status``): the records at the stage, less those not
+        retrieved and those excluded by automation alone; done = with this reviewer's own
+        decision. Resolving conflicts: resolved of the records disagreed on."""
+        if self.conflicts:
+            total, done = len(self.order), len(self.decisions)
+        else:
+            queue = [
+                r
+                for r in self.stage_index
+                if r not in self.not_retrieved and r not in self.automated_only
+            ]
+            total = len(queue)
+            done = sum(1 for r in queue if r in self.decisions)
         return Progress(
             done=done,
             total=total,
@@ -196,11 +289,6 @@ class Session:
             streak=self.streak,
             automated=len(self.automated),
         )
-
-    def _done(self) -> int:
-        # every record this reviewer decided is in the queue (see __init__); retrieval is rare
-        missing = sum(1 for r in self.not_retrieved if r in self._index and r not in self.decisions)
-        return len(self.decisions) + missing
 
     # ----------------------------------------------------------------------------- moving
     def move(self, step: int) -> int | None:
@@ -260,152 +348,77 @@ class Session:
         return hits
 
     # ----------------------------------------------------------------------------- deciding
-    def decide(self, decision: str, reason: str | None = None, note: str | None = None) -> int:
-        """Record this reviewer's decision on the current record (committed), then advance."""
-        if decision not in DECISION_KINDS:
-            raise ValueError(f"unknown decision {decision!r}")
-        rid = self.current
+    def _target(self, record_id: int | None) -> int:
+        """The record an action is about: the one the reviewer saw (shown again if needed)."""
+        rid = self.current if record_id is None else record_id
         if rid is None:
             raise IndexError("the queue is empty")
-        note = note or self.pending_notes.pop(rid, None)
-        row_id = _record_decision(
-            self.db, rid, self.stage, self.reviewer, decision, reason, note, "human"
-        )
+        if rid != self.current:
+            self.jump(rid)
+        return rid
+
+    def decide(
+        self,
+        decision: str,
+        reason: str | None = None,
+        note: str | None = None,
+        record_id: int | None = None,
+    ) -> int:
+        """Record this reviewer's decision on the record (committed), then advance."""
+        if decision not in DECISION_KINDS:
+            raise ValueError(f"unknown decision {decision!r}")
+        rid = self._target(record_id)
+        if rid in self.not_retrieved and not self.conflicts:
+            raise ScreenerError(
+                f"Record #{rid} is marked as not retrieved: press r to mark it retrieved first."
+            )
+        note = note or self.notes.get(rid)
+        decided = self._write(rid, decision, reason, note)
+        row_id = decided.id
         old = self.decisions.get(rid)
         if old is not None:
             self.counts[old.decision] -= 1
-        self.decisions[rid] = Decision(row_id, decision, reason, note, "human", now())
+        self.decisions[rid] = decided
+        self.automated_only.discard(rid)  # a human decision wins over automation
         self.counts[decision] += 1
         self.streak = self.streak + 1 if decision == "exclude" else 0
         self.actions += 1
+        self.history.append(Action("decision", rid))
         nxt = self.next_undecided(self.pos)
         if nxt is not None:
             self.pos = nxt
         return row_id
 
-    def undo(self) -> int | None:
-        """Cancel this reviewer's latest standing decision (an ``undo`` row) and show it again."""
-        if not self.decisions:
-            return None
-        rid = max(self.decisions, key=lambda r: self.decisions[r].id)
-        old = self.decisions[rid]
-        _record_decision(self.db, rid, self.stage, self.reviewer, "undo")
-        self.counts[old.decision] -= 1
-        mine = (
-            current_decisions(self.db, self.stage, self.reviewer, record_id=rid)
-            .get(rid, {})
-            .get(self.reviewer)
-        )
-        if mine is None:
-            del self.decisions[rid]
-        else:
-            self.decisions[rid] = mine
-            self.counts[mine.decision] += 1
-        self.streak = self._streak()
-        self.actions += 1
-        self.jump(rid)
-        return rid
+    def _write(self, rid: int, decision: str, reason: str | None, note: str | None) -> Decision:
+        """Append this reviewer's decision (or, resolving conflicts, the consensus one)."""
+        if not self.conflicts:
+            row_id = _record_decision(
+                self.db, rid, self.stage, self.reviewer, decision, reason, note, "human"
+            )
+            return Decision(row_id, decision, reason, note, "human", now())
+        row_id = resolve(self.db, rid, self.stage, decision, reason, note, by=self.reviewer)
+        mine = current_decisions(self.db, self.stage, CONSENSUS_REVIEWER, record_id=rid)
+        return mine[rid][CONSENSUS_REVIEWER]
 
-    def note(self, text: str) -> None:
-        """Attach a note to the current record.
+    def note(self, text: str, record_id: int | None = None) -> None:
+        """Attach a note to the record, stored at once (an empty text clears it).
 
-        A decided record gets its decision recorded again with the note; an undecided one keeps
-        the note until its decision is recorded.
+        A decided record also gets its decision recorded again with the note; an undecided one
+        carries the note into its decision when it is made.
         """
-        rid = self.current
-        if rid is None or not text.strip():
+        rid = self._target(record_id)
+        text = text.strip()
+        if text == self.notes.get(rid, ""):
             return
+        save_note(self.db, rid, self.stage, self.reviewer, text)
+        if text:
+            self.notes[rid] = text
+        else:
+            self.notes.pop(rid, None)
         d = self.decisions.get(rid)
         if d is None:
-            self.pending_notes[rid] = text.strip()
             return
-        row_id = _record_decision(
-            self.db, rid, self.stage, self.reviewer, d.decision, d.reason, text.strip(), "human"
-        )
-        self.decisions[rid] = Decision(row_id, d.decision, d.reason, text.strip(), "human", now())
-
-    def mark_not_retrieved(self, reason: str) -> None:
-        """Full text: the current record's report could not be retrieved (a ``retrieval`` row)."""
-        rid = self._retrieval("not_retrieved", reason)
-        self.not_retrieved[rid] = reason
-        nxt = self.next_undecided(self.pos)
-        if nxt is not None:
-            self.pos = nxt
-
-    def mark_retrieved(self) -> None:
-        """Full text: cancel a "not retrieved" mark on the current record."""
-        self.not_retrieved.pop(self._retrieval("retrieved", None), None)
-
-    def _retrieval(self, status: str, reason: str | None) -> int:
-        if self.stage != "full_text":
-            raise ValueError("retrieval is recorded at the full-text stage only")
-        rid = self.current
-        if rid is None:
-            raise IndexError("the queue is empty")
-        where = self.location(rid)
-        location = where.get("pdf") or where.get("doi") or where.get("pubmed") or where.get("url")
-        with transaction(self.db) as conn:
-            conn.execute(
-                "insert into retrieval (record_id, status, reason, location, reviewer, created_at)"
-                " values (?, ?, ?, ?, ?, ?)",
-                [rid, status, reason, location, self.reviewer, now()],
-            )
-        return rid
-
-    def mark_duplicate(self, other_id: int) -> int:
-        """Link the current record and ``other_id`` as one work; returns the kept record's id.
-
-        The link goes through :func:`screener.dedupe.link` (a confirmed pair that every later
-        ``screener dedupe`` run honours). The kept record is chosen by the deduplication rules
-        (a record with screening decisions first), so it may be either of the two; the other
-        leaves the queue and the progress totals. ``screener dedupe --unlink ID`` undoes it.
-        """
-        rid = self.current
-        if rid is None:
-            raise IndexError("the queue is empty")
-        if other_id == rid:
-            raise ValueError("a record cannot be a duplicate of itself")
-        kept = _link(self.db, rid, other_id, self.reviewer, self.protocol.prefer_databases)
-        self._refresh_stage()
-        return kept
-
-    def _refresh_stage(self) -> None:
-        """Follow a regrouping: records that became duplicates leave the queue.
-
-        ``stage_ids`` keeps its positions (the ranker's indices); only ``stage_index`` drops
-        the records that left, so the ranker never places them again.
-        """
-        now_in = _stage_records(self.db, self.stage, required=self.protocol.reviewers)
-        members = set(now_in)
-        gone = {r for r in self.stage_index if r not in members}
-        for rid in now_in:  # a record that became canonical (rare): screened at the end
-            if rid not in self.stage_index:
-                self.stage_ids.append(rid)
-                self.stage_index[rid] = len(self.stage_ids) - 1
-                self.order.append(rid)
-        if not gone:
-            self._reindex()
-            return
-        for rid in gone:
-            del self.stage_index[rid]
-            self.decisions.pop(rid, None)
-            self.automated.pop(rid, None)
-            self.not_retrieved.pop(rid, None)
-            self.pending_notes.pop(rid, None)
-        shown = self.current
-        kept_pos = self.pos
-        self.order = [r for r in self.order if r not in gone]
-        self._reindex()
-        self.counts = Counter(d.decision for d in self.decisions.values())
-        self.streak = self._streak()
-        if not self.order:
-            self.pos = 0
-        elif shown is not None and shown not in gone:
-            self.pos = self._index[shown]
-        else:
-            start = min(kept_pos, len(self.order) - 1)
-            nxt = self.next_undecided(start)
-            self.pos = nxt if nxt is not None else start
+        self.decisions[rid] = self._write(rid, d.decision, d.reason, text or None)
 
     # ----------------------------------------------------------------------------- ranking
     def labels(self) -> dict[int, bool]:
@@ -414,11 +427,13 @@ class Session:
         return {position[rid]: d.decision != "exclude" for rid, d in self.decisions.items()}
 
     def apply_ranking(self, ranked: Sequence[int], trained_on: int) -> None:
-        """Reorder the records after the current one; ``ranked`` are indices into stage_ids."""
-        ids = [self.stage_ids[i] for i in ranked]
+        """Reorder the records after the one on screen; ``ranked`` are indices into stage_ids.
+
+        The record on screen and the records before it keep their places: a ranking changes
+        what comes next, never what the reviewer is reading.
+        """
+        ids = [self.stage_ids[i] for i in ranked if i < len(self.stage_ids)]
         head = self.order[: self.pos + 1]
-        if self.actions == 0 and self.order and not self.is_done(self.order[self.pos]):
-            head = self.order[: self.pos]  # nothing done yet: the top-ranked record comes first
         in_head = set(head)
         queued = set(self.order)
         rest = [r for r in ids if r not in in_head and r in queued and not self.is_done(r)]
@@ -427,9 +442,6 @@ class Session:
         self.order = head + rest + tail
         self._reindex()
         self.trained_on = trained_on
-        if len(head) == self.pos and self.order:
-            nxt = self.next_undecided(self.pos)
-            self.pos = nxt if nxt is not None else self.pos
 
     def summary(self) -> str:
         p = self.progress()

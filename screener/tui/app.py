@@ -14,12 +14,13 @@ from time import monotonic
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from screener.db import DB_NAME, connect
+from screener.errors import ScreenerError
 from screener.ranking.keyword_order import KeywordRanker, RankerLike, explain_terms, make_ranker
 from screener.screening.session import Session
 from screener.tui.render import STAGE_NAMES, criteria_text, progress_text, record_text
@@ -30,31 +31,37 @@ from screener.tui.screens import (
     ReasonScreen,
     SearchScreen,
 )
+from screener.tui.tools import ScreenTools
 
 # key, action, help text (declared once: the bindings, the help screen and the key line)
 KEYS: tuple[tuple[str, str, str], ...] = (
     ("i", "include", "include"),
-    ("e", "exclude", "exclude (then the reason's number)"),
+    ("e", "exclude", "exclude (then the reason's number; Esc cancels)"),
     ("m", "maybe", "maybe"),
-    ("u", "undo", "undo the last decision"),
-    ("n", "note", "add a note to this record"),
+    ("u", "undo", "undo the last action (decision, duplicate link, retrieval mark)"),
+    ("n", "note", "note on this record (saved at once)"),
+    ("l", "label", "label this record (a label it has: removed)"),
     ("slash", "search", "search and jump to any record"),
+    ("b", "browse", "list records by decision, reason, reviewer, label or text"),
     ("d", "duplicate", "mark as a duplicate of a record found by search"),
+    ("h", "highlight", "add a highlight term to review.toml (-term: exclude)"),
     ("down,j", "next", "next record"),
     ("up,k", "previous", "previous record"),
     ("pagedown,space", "scroll(1)", "scroll the abstract down (pageup: up)"),
     ("pageup", "scroll(-1)", ""),
     ("c", "criteria", "show or hide the criteria"),
+    ("right_square_bracket", "criteria_scroll(1)", "scroll the criteria down ([: up)"),
+    ("left_square_bracket", "criteria_scroll(-1)", ""),
     ("r", "not_retrieved", "full text not retrieved (with a reason)"),
     ("x", "explain", "why this record ranks high (relevance order)"),
     ("question_mark", "help", "this help"),
     ("q", "quit", "quit (a summary is printed)"),
 )
-KEY_LINE = " i incl  e excl  m maybe  u undo  n note  / search  c criteria  ? help  q quit"
+KEY_LINE = " i incl  e excl  m maybe  u undo  n note  l label  / search  b list  c crit  ? help"
 
 
-class ScreenApp(App[str]):
-    """Screen the records of one stage as one reviewer."""
+class ScreenApp(ScreenTools):
+    """Screen the records of one stage as one reviewer (or resolve conflicts)."""
 
     TITLE = "screener"
     CSS = """
@@ -62,19 +69,23 @@ class ScreenApp(App[str]):
     #bottom { dock: bottom; height: 2; }
     #status { height: 1; background: $boost; }
     #keys { height: 1; color: $text-muted; }
-    #criteria { width: 38%; border-left: solid $accent; padding: 0 1; display: none; }
+    #criteria { width: 40%; border-left: solid $accent; padding: 0 1; display: none; }
     #criteria.shown { display: block; }
     #body { width: 1fr; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, action, text, show=False, priority=key in ("down,j", "up,k"))
-        for key, action, text in KEYS
+        Binding(key, action, text, show=False) for key, action, text in KEYS
     ]
+
+    KEY_LINE = KEY_LINE
+    MAIN_ACTIONS = frozenset(action.split("(")[0] for _key, action, _text in KEYS)
 
     def __init__(self, session: Session, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.session = session
         self.at_end = session.finished
+        self.shown: int | None = None  # the record on screen: every key acts on this one
+        self.messages: list[str] = []
         self.ranker: RankerLike | None = None
         self.texts: list[str] | None = None  # set by the ranking thread
         self.training = False
@@ -85,9 +96,11 @@ class ScreenApp(App[str]):
     # ------------------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         s = self.session
-        title = s.protocol.title or s.review.path.name
-        top = f" {title} · {STAGE_NAMES[s.stage]} · {s.reviewer} · {s.order_name} order"
-        yield Static(Text(top, no_wrap=True, overflow="ellipsis"), id="top")
+        mode = "resolving conflicts" if s.conflicts else f"{s.order_name} order"
+        top = Text(f" {s.reviewer} · {STAGE_NAMES[s.stage]} · {mode}", style="bold")
+        top.append(f" · {s.protocol.title or s.review.path.name}")
+        top.no_wrap, top.overflow = True, "ellipsis"
+        yield Static(top, id="top")
         with Vertical(id="bottom"):
             yield Static(id="status")
             yield Static(Text(KEY_LINE, no_wrap=True, overflow="ellipsis"), id="keys")
@@ -118,15 +131,17 @@ class ScreenApp(App[str]):
     def refresh_view(self) -> None:
         s = self.session
         record = self.query_one("#record", Static)
+        self.shown = None if self.at_end else s.current
         if s.current is None:
             record.update(Text("No records at this stage yet. Press q to quit.", style="bold"))
         elif self.at_end:
             p = s.progress()
             text = Text("End of the queue\n\n", style="bold")
+            what = "resolved" if s.conflicts else "decided"
             text.append(
-                f"All {p.total} records are decided: {p.included} included, {p.excluded}"
+                f"All {p.total} records are {what}: {p.included} included, {p.excluded}"
                 f" excluded, {p.maybe} maybe.\n\n"
-                "Press k or ↑ to go back, / to search and change a decision, q to quit."
+                "Press k or ↑ to go back, / to search or b to list records, q to quit."
             )
             record.update(text)
         else:
@@ -136,13 +151,17 @@ class ScreenApp(App[str]):
 
     # ------------------------------------------------------------------------------ deciding
     def _can_decide(self) -> bool:
-        if self.session.current is None or self.at_end:
+        if self.shown is None:
             self.notify("End of the queue: go back (k) or search (/) to change a decision.")
             return False
         return True
 
-    def _decide(self, decision: str, reason: str | None = None) -> None:
-        self.session.decide(decision, reason)
+    def _decide(self, decision: str, reason: str | None = None, shown: int | None = None) -> None:
+        try:
+            self.session.decide(decision, reason, record_id=shown or self.shown)
+        except ScreenerError as exc:
+            self.notify(str(exc), severity="warning")
+            return
         self.at_end = self.session.finished
         self.refresh_view()
         if self.session.order_name == "relevance":
@@ -164,38 +183,50 @@ class ScreenApp(App[str]):
             self._decide("exclude")
             return
 
+        shown = self.shown
+
         def chosen(choice: ReasonChoice | None) -> None:
             if choice is not None and choice.ok:
-                self._decide("exclude", choice.reason)
+                self._decide("exclude", choice.reason, shown)
+            else:
+                self.notify("Cancelled: nothing recorded.")
 
         required = self.session.stage == "full_text"
         self.push_screen(ReasonScreen(reasons, required), chosen)
 
     def action_undo(self) -> None:
-        if self.session.undo() is None:
+        s = self.session
+        kind = s.last_action()
+        rid = s.undo()
+        if rid is None:
             self.notify("Nothing to undo.")
             return
         self.at_end = False
         self.refresh_view()
-        self.notify(
-            "Undone: the record is undecided again."
-            if self.session.current not in self.session.decisions
-            else "Undone: the earlier decision stands."
-        )
+        if kind == "duplicate":
+            self.notify(f"Undone: #{rid} is no longer a duplicate (back in the queue).")
+        elif kind == "retrieval":
+            missing = rid in s.not_retrieved
+            self.notify(f"Undone: #{rid} is {'not ' if missing else ''}retrieved again.")
+        elif rid in s.decisions:
+            self.notify(f"Undone: the earlier decision on #{rid} stands.")
+        else:
+            self.notify(f"Undone: #{rid} is undecided again.")
 
     def action_note(self) -> None:
         s = self.session
-        if s.current is None or self.at_end:
+        shown = self._on_record()
+        if shown is None:
             return
-        old = s.decisions.get(s.current)
-        start = (old.note if old else None) or s.pending_notes.get(s.current, "")
+        start = s.notes.get(shown, "")
 
         def saved(text: str | None) -> None:
-            if text:
-                s.note(text)
+            if text is not None and (text or start):  # Enter on an emptied note clears it
+                s.note(text, record_id=shown)
                 self.refresh_view()
+                self.notify(f"Note on #{shown} saved." if text else f"Note on #{shown} cleared.")
 
-        self.push_screen(PromptScreen("Note on this record", start or ""), saved)
+        self.push_screen(PromptScreen(f"Note on #{shown} (saved at once)", start), saved)
 
     def action_not_retrieved(self) -> None:
         s = self.session
@@ -204,15 +235,23 @@ class ScreenApp(App[str]):
             return
         if not self._can_decide():
             return
-        if s.current in s.not_retrieved:
-            s.mark_retrieved()
+        shown = self.shown
+        if shown in s.not_retrieved:
+            s.mark_retrieved(record_id=shown)
             self.refresh_view()
             self.notify("Marked as retrieved again.")
+            return
+        if shown in s.decisions:
+            self.notify("You decided this record: undo (u) before marking it not retrieved.")
             return
 
         def saved(reason: str | None) -> None:
             if reason:
-                s.mark_not_retrieved(reason)
+                try:
+                    s.mark_not_retrieved(reason, record_id=shown)
+                except ScreenerError as exc:
+                    self.notify(str(exc), severity="warning")
+                    return
                 self.at_end = s.finished
                 self.refresh_view()
 
@@ -247,26 +286,6 @@ class ScreenApp(App[str]):
 
         self.push_screen(SearchScreen(self.session.search), chosen)
 
-    def action_duplicate(self) -> None:
-        s = self.session
-        current = s.current
-        if current is None or self.at_end:
-            self.notify("End of the queue: go back (k) to the record that is a duplicate.")
-            return
-
-        def chosen(other: int | None) -> None:
-            if other is None or other == current:
-                return
-            kept = s.mark_duplicate(other)
-            duplicate = other if kept == current else current
-            self.at_end = s.finished
-            self.refresh_view()
-            self.notify(f"Record #{duplicate} marked as a duplicate of #{kept} (kept).")
-
-        title = "Duplicate of which record? Search words, id, PMID or DOI (Enter)"
-        hint = f"Enter on a result: record #{current} is its duplicate · Esc: cancel"
-        self.push_screen(SearchScreen(s.search, title, hint), chosen)
-
     def action_criteria(self) -> None:
         self.query_one("#criteria").toggle_class("shown")
 
@@ -281,7 +300,7 @@ class ScreenApp(App[str]):
         text.append(
             "\nEach decision is saved as its key is pressed. Include terms: green, underlined;"
             " exclude terms: red, reversed. 'model +N': N decisions since the ranking was"
-            " last fitted. 'screener dedupe --unlink ID' undoes a duplicate link."
+            " last fitted; a new ranking changes what comes next, never the record shown."
             " Any key closes this help.",
             style="dim",
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from screener.keywords import keyword_spans
+from screener.screening.labels import record_labels
 from screener.screening.protocol import Protocol
 from screener.screening.session import Session
 
@@ -37,6 +38,12 @@ def record_text(session: Session, record_id: int) -> Text:
     out.append("  ".join(ids), style="dim")
     out.append("\n")
     out.append_text(state_text(session, record_id))
+    labels = record_labels(session.db, [record_id]).get(record_id)
+    if labels:
+        out.append("\nLabels: ", style="dim")
+        out.append(" · ".join(labels), style="bold magenta")
+    if session.conflicts:
+        out.append_text(votes_text(session, record_id))
     out.append("\n\n")
     out.append_text(highlighted(rec.title or "(no title)", p, "bold"))
     if rec.title_translated:
@@ -57,13 +64,35 @@ def record_text(session: Session, record_id: int) -> Text:
     out.append_text(highlighted(rec.abstract or "(no abstract)", p))
     pending = session.pending_notes.get(record_id)
     if pending:
-        out.append(f"\n\nNote (saved with the decision): {pending}", style="italic")
+        out.append(f"\n\nNote (saved; goes with the decision): {pending}", style="italic")
+    return out
+
+
+def votes_text(session: Session, record_id: int) -> Text:
+    """Resolving conflicts: each reviewer's vote with reason and note."""
+    out = Text()
+    for who, d in session.votes(record_id).items():
+        out.append(f"\n  {who}: ", style="bold")
+        out.append(d.decision.upper(), style=DECISION_STYLES[d.decision])
+        if d.reason:
+            out.append(f" ({d.reason})")
+        if d.note:
+            out.append(f"  note: {d.note}", style="italic")
     return out
 
 
 def state_text(session: Session, record_id: int) -> Text:
     """This reviewer's decision on the record (or automation, or retrieval) in one line."""
     mine = session.decisions.get(record_id)
+    if session.conflicts:
+        if mine is None:
+            return Text("Conflict: no consensus yet. Votes:", style="bold")
+        line = Text("Consensus: ")
+        line.append(mine.decision.upper(), style=DECISION_STYLES[mine.decision])
+        line.append(f" ({mine.reason})" if mine.reason else "")
+        line.append(f"  {mine.note}" if mine.note else "", style="italic")
+        line.append("  Votes:")
+        return line
     if mine is not None:
         line = Text("Your decision: ")
         line.append(mine.decision.upper(), style=DECISION_STYLES[mine.decision])
@@ -85,9 +114,11 @@ def progress_text(session: Session, model: str | None = None) -> Text:
     """The always-visible progress line."""
     pr = session.progress()
     out = Text()
-    out.append(f" {pr.done}/{pr.total} done", style="bold")
+    what = "resolved" if session.conflicts else "done"
+    out.append(f" {pr.done}/{pr.total} {what}", style="bold")
     out.append(f" · incl {pr.included} · excl {pr.excluded} · maybe {pr.maybe}")
-    out.append(f" · streak {pr.streak}")
+    if not session.conflicts:
+        out.append(f" · streak {pr.streak}")
     if pr.automated:
         out.append(f" · criteria {pr.automated}")
     if model:

@@ -15,7 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screener.screening.session import SearchHit
+from screener.screening.session import SEARCH_LIMIT, SearchHit
+from screener.tui.dialogs import PickList
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class ReasonScreen(ModalScreen[ReasonChoice]):
         if self.required:
             text.append("\nA reason is required at full text. Esc: cancel", style="dim")
         else:
-            text.append("\nEnter or Esc: exclude without a reason (u undoes)", style="dim")
+            text.append("\nEnter: exclude without a reason · Esc: cancel", style="dim")
         with Vertical():
             yield Static(text, id="reasons")
 
@@ -57,14 +58,15 @@ class ReasonScreen(ModalScreen[ReasonChoice]):
         char = event.character or ""
         if char.isdigit() and 1 <= int(char) <= min(9, len(self.reasons)):
             self.dismiss(ReasonChoice(True, self.reasons[int(char) - 1]))
-        elif event.key in ("enter", "escape") and not self.required:
+        elif event.key == "enter" and not self.required:
             self.dismiss(ReasonChoice(True, None))  # title/abstract: the reason is optional
         elif event.key == "escape":
-            self.dismiss(ReasonChoice(False))  # full text: a reason is required; Esc cancels
+            self.dismiss(ReasonChoice(False))  # Esc always cancels: nothing is recorded
 
 
 class PromptScreen(ModalScreen[str | None]):
-    """One line of text (a note, a retrieval reason); Enter saves, Esc cancels."""
+    """One line of text (a note, a retrieval reason); Enter saves ("" when emptied), Esc
+    cancels (None)."""
 
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }
@@ -86,14 +88,19 @@ class PromptScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
 class SearchScreen(ModalScreen[int | None]):
-    """Search by words, id, PMID or DOI, and choose a record (to jump to, or to link)."""
+    """Search by words, id, PMID or DOI, and choose a record (to jump to, or to link).
+
+    Enter runs the search and moves to the results; arrows or j/k move in them, Enter picks
+    the highlighted one; ↓ from the query also moves to the results, ↑ on the first result
+    back to the query. Esc cancels.
+    """
 
     DEFAULT_CSS = """
     SearchScreen { align: center middle; }
@@ -118,8 +125,8 @@ class SearchScreen(ModalScreen[int | None]):
         with Vertical():
             yield Static(Text(self.title_text, style="bold"))
             yield Input(id="query")
-            yield OptionList(id="hits")
-            yield Static(Text(self.hint, style="dim"))
+            yield PickList(id="hits")
+            yield Static(Text(self.hint, style="dim"), id="hint")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -131,11 +138,22 @@ class SearchScreen(ModalScreen[int | None]):
             label.append(f"[{hit.decision or 'undecided'}] ", style="dim")
             label.append(f"{hit.title} ({hit.year or 'n.d.'})")
             options.add_option(Option(label, id=str(hit.record_id)))
+        more = " (the first ones)" if len(hits) >= SEARCH_LIMIT else ""
+        found = f"{len(hits)} found{more}: ↑↓ or j/k, Enter on one · " if hits else "No match. "
+        self.query_one("#hint", Static).update(Text(found + self.hint, style="dim"))
         if hits:
             options.highlighted = 0
             options.focus()
-        else:
-            self.notify("No record matches.", severity="warning")
+
+    def on_key(self, event: events.Key) -> None:
+        options = self.query_one("#hits", OptionList)
+        query = self.query_one("#query", Input)
+        if event.key == "down" and self.focused is query and options.option_count:
+            event.stop()
+            options.focus()
+        elif event.key == "up" and self.focused is options and options.highlighted in (0, None):
+            event.stop()
+            self.query_one("#query", Input).focus()
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
