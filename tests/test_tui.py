@@ -18,7 +18,7 @@ from screener.screening.session import Session
 from screener.screening.verdict import record_decision
 from screener.tui.app import ScreenApp
 from screener.tui.dialogs import ConfirmScreen
-from screener.tui.screens import MessageScreen, ReasonScreen
+from screener.tui.screens import MessageScreen
 
 SIZE = (80, 24)
 
@@ -71,14 +71,14 @@ async def test_keys_record_decisions_with_reasons(rev: Review) -> None:
         await pilot.press("i")
         assert log(rev) == [(1, "include", None, None)]
         await pilot.press("e")
-        assert isinstance(app.screen, ReasonScreen)
+        assert app.choosing is not None
         await pilot.press("3")
         await pilot.press("e", "enter")  # title/abstract: Enter skips the reason
         await pilot.press("e", "escape")  # Esc cancels: nothing is recorded
-        assert app.screen is app.screen_stack[0] and app.session.current == 4
+        assert app.choosing is None and app.session.current == 4
         assert app.messages[-1] == "Cancelled: nothing recorded."
         await pilot.press("e", "7")  # no reason 7: the dialog stays open
-        assert isinstance(app.screen, ReasonScreen)
+        assert app.choosing is not None
         await pilot.press("4", "m")
         assert log(rev) == [
             (1, "include", None, None),
@@ -121,7 +121,7 @@ async def test_full_text_requires_a_reason_and_marks_not_retrieved(rev: Review) 
     async with app.run_test(size=SIZE) as pilot:
         assert "Full text: https://doi.org/10.1000/test.0001" in shown(app)
         await pilot.press("e", "enter")
-        assert isinstance(app.screen, ReasonScreen)  # Enter does not skip at full text
+        assert app.choosing is not None  # Enter does not skip at full text
         await pilot.press("escape")
         await pilot.press("r", *"library has no copy", "enter")
         assert "Long-term outcomes" in shown(app)

@@ -17,7 +17,7 @@ from screener.screening.session import Session
 from screener.screening.verdict import record_decision
 from screener.tui.app import ScreenApp
 from screener.tui.browse import BrowseScreen
-from screener.tui.screens import PromptScreen, ReasonScreen, SearchScreen
+from screener.tui.screens import PromptScreen, SearchScreen
 
 
 @pytest.fixture
@@ -58,8 +58,11 @@ async def test_search_list_moves_with_arrows_and_jk_and_enter_takes_the_highligh
 async def test_esc_cancels_every_dialog_and_records_nothing(rev: Review) -> None:
     app = ScreenApp(Session(rev, "title_abstract", "ann"))
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        assert app.choosing is not None and app.query_one("#reasons").display
+        await pilot.press("x", "i", "escape")  # other keys wait; Esc cancels
+        assert app.choosing is None and not app.query_one("#reasons").display
         for key, dialog in (
-            ("e", ReasonScreen),
             ("n", PromptScreen),
             ("l", PromptScreen),
             ("h", PromptScreen),

@@ -27,8 +27,7 @@ from screener.tui.render import STAGE_NAMES, criteria_text, progress_text, recor
 from screener.tui.screens import (
     MessageScreen,
     PromptScreen,
-    ReasonChoice,
-    ReasonScreen,
+    ReasonBar,
     SearchScreen,
 )
 from screener.tui.tools import ScreenTools
@@ -66,15 +65,23 @@ class ScreenApp(ScreenTools):
     TITLE = "screener"
     CSS = """
     #top { dock: top; height: 1; background: $primary; color: $text; }
-    #bottom { dock: bottom; height: 2; }
+    #bottom { dock: bottom; height: auto; }
+    #reasons { display: none; height: auto; background: $error 15%; padding: 0 1; }
     #status { height: 1; background: $boost; }
     #keys { height: 1; color: $text-muted; }
     #criteria { width: 40%; border-left: solid $accent; padding: 0 1; display: none; }
     #criteria.shown { display: block; }
     #body { width: 1fr; padding: 0 1; }
     """
+    # Priority bindings run as the key is read, before the next key is routed: a key typed
+    # right after e, / or n reaches the dialog it opened. While a dialog is open they are
+    # switched off (ScreenTools.check_action) and the dialog gets the keys.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, action, text, show=False) for key, action, text in KEYS
+        *(Binding(key, action, text, show=False, priority=True) for key, action, text in KEYS),
+        *(
+            Binding(key, f"reason('{key}')", show=False, priority=True)
+            for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "enter", "escape")
+        ),
     ]
 
     KEY_LINE = KEY_LINE
@@ -102,6 +109,7 @@ class ScreenApp(ScreenTools):
         top.no_wrap, top.overflow = True, "ellipsis"
         yield Static(top, id="top")
         with Vertical(id="bottom"):
+            yield ReasonBar(id="reasons")
             yield Static(id="status")
             yield Static(Text(KEY_LINE, no_wrap=True, overflow="ellipsis"), id="keys")
         with Horizontal(id="main"):
@@ -176,23 +184,13 @@ class ScreenApp(ScreenTools):
             self._decide("maybe")
 
     def action_exclude(self) -> None:
-        if not self._can_decide():
+        if not self._can_decide() or self.shown is None:
             return
         reasons = self.session.protocol.reasons.get(self.session.stage, [])
         if not reasons:
             self._decide("exclude")
             return
-
-        shown = self.shown
-
-        def chosen(choice: ReasonChoice | None) -> None:
-            if choice is not None and choice.ok:
-                self._decide("exclude", choice.reason, shown)
-            else:
-                self.notify("Cancelled: nothing recorded.")
-
-        required = self.session.stage == "full_text"
-        self.push_screen(ReasonScreen(reasons, required), chosen)
+        self.ask_reason(self.shown, reasons, required=self.session.stage == "full_text")
 
     def action_undo(self) -> None:
         s = self.session

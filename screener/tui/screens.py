@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -19,49 +18,27 @@ from screener.screening.session import SEARCH_LIMIT, SearchHit
 from screener.tui.dialogs import PickList
 
 
-@dataclass(frozen=True)
-class ReasonChoice:
-    """The reason dialog's answer: ``ok`` False means the exclusion was cancelled."""
+class ReasonBar(Static):
+    """The numbered exclusion reasons, shown above the progress line after ``e``.
 
-    ok: bool
-    reason: str | None = None
-
-
-class ReasonScreen(ModalScreen[ReasonChoice]):
-    """Pick a numbered exclusion reason with one digit."""
-
-    DEFAULT_CSS = """
-    ReasonScreen { align: center middle; }
-    ReasonScreen > Vertical { width: 60; height: auto; border: thick $error; padding: 0 1;
-                              background: $surface; }
+    Not a dialog screen: the app handles the digit, Enter and Esc keys itself, in the order
+    they are typed, so ``e2`` typed fast always lands (see ``ScreenTools.action_reason``).
     """
 
-    def __init__(self, reasons: Sequence[str], required: bool) -> None:
-        super().__init__()
-        self.reasons = list(reasons)
-        self.required = required
-
-    def compose(self) -> ComposeResult:
-        text = Text("Exclude: why?\n", style="bold")
-        for n, reason in enumerate(self.reasons[:9], 1):
-            text.append(f"  {n}  ", style="bold")
-            text.append(f"{reason}\n")
-        if self.required:
+    def ask(self, reasons: Sequence[str], required: bool, record_id: int) -> None:
+        text = Text(f"Exclude #{record_id}: why?", style="bold")
+        for n, reason in enumerate(reasons[:9], 1):
+            text.append(f"\n  {n}  ", style="bold")
+            text.append(reason)
+        if required:
             text.append("\nA reason is required at full text. Esc: cancel", style="dim")
         else:
             text.append("\nEnter: exclude without a reason · Esc: cancel", style="dim")
-        with Vertical():
-            yield Static(text, id="reasons")
+        self.update(text)
+        self.display = True
 
-    def on_key(self, event: events.Key) -> None:
-        event.stop()
-        char = event.character or ""
-        if char.isdigit() and 1 <= int(char) <= min(9, len(self.reasons)):
-            self.dismiss(ReasonChoice(True, self.reasons[int(char) - 1]))
-        elif event.key == "enter" and not self.required:
-            self.dismiss(ReasonChoice(True, None))  # title/abstract: the reason is optional
-        elif event.key == "escape":
-            self.dismiss(ReasonChoice(False))  # Esc always cancels: nothing is recorded
+    def close(self) -> None:
+        self.display = False
 
 
 class PromptScreen(ModalScreen[str | None]):

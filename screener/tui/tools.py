@@ -1,5 +1,5 @@
-"""The screening app's tools beyond deciding: labels, highlight terms, the record list,
-duplicates, the criteria panel, and the message line.
+"""The screening app's tools beyond one-key decisions: the exclusion reasons, labels, highlight
+terms, the record list, duplicates, the criteria panel, and the message line.
 
 Messages never cover the progress line: they replace the key line for a few seconds.
 Keys for the main screen do nothing while a dialog is open (each dialog has its own keys).
@@ -24,7 +24,7 @@ from screener.screening.session import Session
 from screener.tui.browse import BrowseScreen
 from screener.tui.dialogs import ConfirmScreen
 from screener.tui.render import record_text
-from screener.tui.screens import PromptScreen, SearchScreen
+from screener.tui.screens import PromptScreen, ReasonBar, SearchScreen
 
 MESSAGE_SECONDS = 6.0
 SEVERITY_STYLES = {"information": "bold", "warning": "bold yellow", "error": "bold red"}
@@ -38,9 +38,35 @@ class ScreenTools(App[str]):
     session: Session
     at_end: bool
     shown: int | None
+    # while e waits for a reason: (the record on screen, the reasons, a reason required?)
+    choosing: tuple[int, list[str], bool] | None = None
 
     def refresh_view(self) -> None:
         raise NotImplementedError
+
+    def _decide(self, decision: str, reason: str | None = None, shown: int | None = None) -> None:
+        raise NotImplementedError
+
+    # --------------------------------------------------------------------------- reasons
+    def ask_reason(self, shown: int, reasons: list[str], required: bool) -> None:
+        """Show the numbered reasons; the next digit, Enter or Esc answers (action_reason)."""
+        self.choosing = (shown, reasons, required)
+        self.query_one("#reasons", ReasonBar).ask(reasons, required, shown)
+
+    def action_reason(self, key: str) -> None:
+        if self.choosing is None:
+            return
+        shown, reasons, required = self.choosing
+        if key.isdigit() and not 1 <= int(key) <= min(9, len(reasons)):
+            return  # no such reason: keep asking
+        if key == "enter" and required:
+            return
+        self.choosing = None
+        self.query_one("#reasons", ReasonBar).close()
+        if key == "escape":
+            self.notify("Cancelled: nothing recorded.")
+        else:
+            self._decide("exclude", reasons[int(key) - 1] if key.isdigit() else None, shown)
 
     # --------------------------------------------------------------------------- messages
     def notify(
@@ -69,8 +95,10 @@ class ScreenTools(App[str]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Main-screen keys act only when no dialog is open."""
-        dialog_open = self.screen is not self.screen_stack[0]
-        return not (dialog_open and action in self.MAIN_ACTIONS)
+        if action == "reason":
+            return self.choosing is not None
+        busy = self.choosing is not None or self.screen is not self.screen_stack[0]
+        return not (busy and action in self.MAIN_ACTIONS)
 
     def _on_record(self) -> int | None:
         """The record on screen, or None (with a message) at the end of the queue."""
