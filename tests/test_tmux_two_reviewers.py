@@ -11,17 +11,14 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_screening import build_review
-
-from screener.db import open_review
-from screener.screening.status import review_status
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENER = ROOT / ".venv" / "bin" / "screener"
@@ -82,37 +79,43 @@ def tmux() -> Iterator[Tmux]:
     subprocess.run(["tmux", "-L", server.socket, "kill-server"], capture_output=True)
 
 
+READ = (
+    "import json, sqlite3, sys; db = sqlite3.connect(sys.argv[1]);"
+    " print(json.dumps(db.execute(sys.argv[2]).fetchall())); db.close()"
+)
+
+
 def decisions(folder: Path) -> list[tuple[object, ...]]:
-    with sqlite3.connect(folder / "review.db") as db:
-        return db.execute(
-            "select reviewer, record_id, decision, reason, source from decisions order by id"
-        ).fetchall()
+    """The decision log, read by another process (as a second user of the review would).
+
+    In-process reads are avoided on purpose: this process also opens the review (status), and
+    SQLite shares its WAL index between the connections of one process.
+    """
+    sql = "select reviewer, record_id, decision, reason, source from decisions order by id"
+    out = subprocess.run(
+        [sys.executable, "-c", READ, str(folder / "review.db"), sql],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [tuple(row) for row in json.loads(out)]
 
 
-def status(folder: Path, command: bool = False) -> dict[str, object]:
-    """``screener status --json``'s title/abstract stage (run as a command when asked; else
-    through the library call the command makes, which is quicker)."""
-    if command:
-        out = subprocess.run(
-            [str(SCREENER), "status", "--json", "--review", str(folder)],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "SCREENER_REVIEWER": "lead"},
-        ).stdout
-        data = json.loads(out)
-    else:
-        review = open_review(folder)
-        try:
-            data = review_status(review)
-        finally:
-            review.close()
-    stage: dict[str, object] = data["screening"]["stages"]["title_abstract"]
+def status(folder: Path) -> dict[str, object]:
+    """``screener status --json``: the title/abstract stage."""
+    out = subprocess.run(
+        [str(SCREENER), "status", "--json", "--review", str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "SCREENER_REVIEWER": "lead"},
+    ).stdout
+    stage: dict[str, object] = json.loads(out)["screening"]["stages"]["title_abstract"]
     return stage
 
 
-def final(folder: Path, command: bool = False) -> dict[str, int]:
-    counts = status(folder, command)["final"]
+def final(folder: Path) -> dict[str, int]:
+    counts = status(folder)["final"]
     assert isinstance(counts, dict)
     return {k: counts[k] for k in ("included", "excluded", "maybe", "conflicts", "undecided")}
 
@@ -197,7 +200,7 @@ def test_two_reviewers_a_crash_and_conflicts_resolved_in_the_app(
         ("consensus", 4, "include", None, "consensus"),
         ("consensus", 7, "exclude", "Wrong intervention", "consensus"),
     ]
-    assert final(folder, command=True) == {
+    assert final(folder) == {
         "included": 6,
         "excluded": 2,
         "maybe": 0,

@@ -55,16 +55,16 @@ decisions() {
 start
 show "first screen"
 keys i e
-wait_for "Exclude: why?"
+wait_for "why?"
 show "reason dialog after i, e"
 keys 1 m
 wait_for "#4"
 keys n
-wait_for "Note on this record"
+wait_for "Note on #4"
 tmux send-keys -t "$SESSION" -l "check the Chinese full text"
 wait_for "check the Chinese"
 keys Enter
-wait_for "Note (saved with the decision)"
+wait_for "Note (saved; goes with the decision)"
 show "record 4 (Chinese) with a pending note"
 keys i / ; tmux send-keys -t "$SESSION" -l "mice"; keys Enter
 wait_for "Calcineurin"
@@ -74,7 +74,7 @@ wait_for "Your decision: EXCLUDE"
 keys '?'
 wait_for "Keys"
 show "help"
-keys Escape q
+keys Escape j j j q  # record 5 on screen at q: the restart resumes there
 wait_for "screened"
 show "after q"
 echo "database: $(decisions)"
@@ -112,7 +112,7 @@ start "" bob bob
 start "" cat cat
 for n in 1 2 3 4; do
   tmux send-keys -t bob i; tmux send-keys -t cat e
-  SESSION=cat wait_for "Exclude: why?"; tmux send-keys -t cat Enter
+  SESSION=cat wait_for "why?"; tmux send-keys -t cat Enter
   SESSION=bob wait_for "$n/8 done"; SESSION=cat wait_for "$n/8 done"
 done
 SESSION=bob show "bob after 4 includes (blinded: ann's decisions are not shown)"

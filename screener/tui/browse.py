@@ -32,7 +32,7 @@ HINT = "decision:include|exclude|maybe|undecided  reason:…  reviewer:…  labe
 def row_text(row: ListedRecord) -> Text:
     out = Text(f"#{row.record_id:<5} ")
     decision = row.decision or "undecided"
-    out.append(f"{decision[:5]:<6}", style=DECISION_STYLES.get(decision, "dim"))
+    out.append(f"{decision:<10}", style=DECISION_STYLES.get(decision, "dim"))
     out.append(f"{row.title or '(no title)'} ({row.year or 'n.d.'})")
     if row.reason:
         out.append(f"  — {row.reason}", style="dim")

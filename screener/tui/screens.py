@@ -116,7 +116,7 @@ class SearchScreen(ModalScreen[int | None]):
             label.append(f"{hit.title} ({hit.year or 'n.d.'})")
             options.add_option(Option(label, id=str(hit.record_id)))
         more = " (the first ones)" if len(hits) >= SEARCH_LIMIT else ""
-        found = f"{len(hits)} found{more}: ↑↓ or j/k, Enter on one · " if hits else "No match. "
+        found = f"{len(hits)} found{more} · ↑↓ or j/k · " if hits else "No match. "
         self.query_one("#hint", Static).update(Text(found + self.hint, style="dim"))
         if hits:
             options.highlighted = 0
