@@ -153,3 +153,30 @@ def test_labels_are_added_removed_and_listed(rev: Review) -> None:
     assert all_labels(rev.db) == ["check dose", "rct"]
     with pytest.raises(ValueError):
         set_label(rev.db, 1, "   ", "ann")
+
+
+def test_the_apps_done_and_total_are_statuss_done_and_queue(rev: Review) -> None:
+    from screener.screening.progress import progress
+
+    for rid in (1, 2):
+        record_decision(
+            rev.db, rid, "title_abstract", "criteria", "exclude", "Before 2011", None, "criteria"
+        )
+    record_decision(rev.db, 2, "title_abstract", "bob", "include")  # a human wins: 2 is queued
+    record_decision(rev.db, 3, "title_abstract", "bob", "exclude")
+    s = Session(rev, "title_abstract", "ann")
+    s.decide("include", record_id=3)
+    s.decide("maybe", record_id=2)
+    s.jump(1)  # an automated exclusion opened, not decided: still out of the queue
+    theirs = progress(rev.db, "title_abstract", required=1, reviewer="ann").reviewers["ann"]
+    assert (s.progress().done, s.progress().total) == (theirs.done, theirs.queue) == (2, 7)
+    s.decide("include", record_id=1)  # decided: in everyone's queue now
+    theirs = progress(rev.db, "title_abstract", required=1, reviewer="ann").reviewers["ann"]
+    assert (s.progress().done, s.progress().total) == (theirs.done, theirs.queue) == (3, 8)
+    for rid in (4, 5):
+        record_decision(rev.db, rid, "title_abstract", "ann", "include")
+    s = Session(rev, "full_text", "ann")
+    s.mark_not_retrieved("no copy", record_id=4)
+    s.decide("include", record_id=5)
+    theirs = progress(rev.db, "full_text", required=1, reviewer="ann").reviewers["ann"]
+    assert (s.progress().done, s.progress().total) == (theirs.done, theirs.queue)

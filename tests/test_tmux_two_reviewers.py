@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_screening import build_review
@@ -101,23 +102,24 @@ def decisions(folder: Path) -> list[tuple[object, ...]]:
     return [tuple(row) for row in json.loads(out)]
 
 
-def status(folder: Path) -> dict[str, object]:
-    """``screener status --json``: the title/abstract stage."""
+def status(folder: Path, reviewer: str | None = None) -> dict[str, Any]:
+    """``screener status --json [--reviewer NAME]``: the title/abstract stage."""
+    who = ["--reviewer", reviewer] if reviewer else []
     out = subprocess.run(
-        [str(SCREENER), "status", "--json", "--review", str(folder)],
+        [str(SCREENER), "status", "--json", "--review", str(folder), *who],
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, "SCREENER_REVIEWER": "lead"},
     ).stdout
-    stage: dict[str, object] = json.loads(out)["screening"]["stages"]["title_abstract"]
+    stage: dict[str, Any] = json.loads(out)["screening"]["stages"]["title_abstract"]
     return stage
 
 
 def final(folder: Path) -> dict[str, int]:
     counts = status(folder)["final"]
-    assert isinstance(counts, dict)
-    return {k: counts[k] for k in ("included", "excluded", "maybe", "conflicts", "undecided")}
+    keys = ("included", "excluded", "maybe", "conflicts", "awaiting", "undecided")
+    return {k: counts[k] for k in keys}
 
 
 def test_two_reviewers_a_crash_and_conflicts_resolved_in_the_app(
@@ -142,7 +144,8 @@ def test_two_reviewers_a_crash_and_conflicts_resolved_in_the_app(
     ann = ["include", "exclude", "include", "maybe", "include", "include", "exclude", "include"]
     assert [d[2] for d in decisions(folder)] == ann
     tmux.keys("ann", "q")
-    assert status(folder)["awaiting_reviewers"] == 8  # one reviewer of two
+    assert final(folder)["awaiting"] == 8  # one reviewer of two: nothing is final yet
+    assert status(folder, "ann")["reviewers"]["ann"]["left"] == 0
 
     # 2. bob screens three records, has the fourth on screen, and is killed with kill -9
     tmux.start("bob", screen("bob"))
@@ -159,8 +162,9 @@ def test_two_reviewers_a_crash_and_conflicts_resolved_in_the_app(
         ("bob", 2, "exclude", "Wrong population", "human"),
         ("bob", 3, "include", None, "human"),
     ]
-    bob = status(folder)["reviewers"]
-    assert isinstance(bob, dict) and bob["bob"]["screened"] == 3
+    bob = status(folder, "bob")
+    assert list(bob["reviewers"]) == ["bob"]  # blinded: only the reviewer asked for
+    assert (bob["reviewers"]["bob"]["screened"], bob["reviewers"]["bob"]["queue"]) == (3, 8)
 
     # 3. bob starts again: the record that was on screen, then the rest
     tmux.run("kill-session", "-t", "bob")
@@ -176,10 +180,22 @@ def test_two_reviewers_a_crash_and_conflicts_resolved_in_the_app(
         "excluded": 1,
         "maybe": 0,
         "conflicts": 3,
+        "awaiting": 0,
         "undecided": 0,
     }
 
-    # 4. the lead resolves the conflicts in the app: both votes beside the record
+    # 4. resolving needs the votes: refused while blinded, then the lead unblinds
+    refused = subprocess.run(
+        [*screen("lead", "--conflicts").split()], capture_output=True, text=True
+    )
+    assert refused.returncode == 1 and "blinded" in refused.stderr
+    subprocess.run(
+        [str(SCREENER), "unblind", "--review", str(folder), "--reviewer", "lead"],
+        capture_output=True,
+        check=True,
+    )
+
+    # 5. the lead resolves the conflicts in the app: both votes beside the record
     tmux.start("lead", screen("lead", "--conflicts"))
     shown = tmux.wait("lead", "0/3 resolved")
     assert "resolving conflicts" in shown and "#1" in shown
@@ -205,5 +221,7 @@ def test_two_reviewers_a_crash_and_conflicts_resolved_in_the_app(
         "excluded": 2,
         "maybe": 0,
         "conflicts": 0,
+        "awaiting": 0,
         "undecided": 0,
     }
+    assert status(folder)["agreement"][0]["n"] == 8  # unblinded: agreement is shown
