@@ -126,3 +126,69 @@ def test_pair_table_highlights_differences(review: Review) -> None:
         for row_cells in zip(*(col._cells for col in table.columns), strict=True)
     }
     assert cells == {"Title": "", "Year": "black on yellow", "Journal": ""}
+
+
+def _three_pairs(review: Review) -> list[int]:
+    """Three queued pairs (title, authors and year agree, nothing says where: review)."""
+    cases = []
+    for n, title in enumerate(
+        (
+            "Tacrolimus as second-line therapy in adult idiopathic inflammatory myopathies",
+            "Rituximab for refractory polymyositis in adults: an open-label cohort study",
+            "Intravenous immunoglobulin in juvenile dermatomyositis: a retrospective series",
+        )
+    ):
+        a = {"title": title, "authors": ["Yamasaki Y", "Yamada H"], "year": 2010 + n}
+        b = a | {"authors": ["Yamasaki, Yoshioki", "Yamada, Hidehiro"], "language": "jpn"}
+        a["language"] = "eng"
+        if n == 1:
+            b = b | {"pages": "101-108"}  # one side only: not a difference
+        cases.append({"a": a, "b": b})
+    ids = _fill(review, *cases)
+    dedupe.deduplicate(review.db)
+    assert len(dedupe.review_queue(review.db)) == 3
+    return ids
+
+
+def _headers(review: Review, keys: list[str]) -> tuple[PairReviewApp, list[str]]:
+    """The header line after each key (the first: before any key)."""
+    pair_app = PairReviewApp(review.db, "ana")
+    seen: list[str] = []
+
+    async def drive() -> None:
+        async with pair_app.run_test() as pilot:
+            seen.append(str(pair_app.query_one("#top").render()))
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+                seen.append(str(pair_app.query_one("#top").render()))
+
+    asyncio.run(drive())
+    return pair_app, seen
+
+
+def test_pair_screen_reaches_every_pair_from_the_keyboard(review: Review) -> None:
+    _three_pairs(review)
+    queue = dedupe.review_queue(review.db)
+    scores = [p.score for p in queue]
+    assert scores == sorted(scores, reverse=True)  # best first
+    keys = ["right", "right", "right", "left", "end", "home", "j", "k", "s"]
+    _, seen = _headers(review, keys)
+    positions = [int(h.split("Pair ")[1].split(" of")[0]) for h in seen]
+    assert positions == [1, 2, 3, 1, 3, 3, 1, 2, 1, 2]  # wraps both ways
+    assert all(" of 3 " in h for h in seen)
+    assert all("differ: Language " in h for h in seen)  # the field that differs is named
+
+
+def test_pair_screen_decisions_keep_the_order(review: Review) -> None:
+    _three_pairs(review)
+    first, second, third = dedupe.review_queue(review.db)
+    pair_app, seen = _headers(review, ["right", "n", "y", "y"])
+    assert pair_app.decided == 3
+    assert "Pair 2 of 3" in seen[1]
+    assert "Pair 2 of 2" in seen[2]  # the third pair moved into the rejected one's place
+    assert "Pair 1 of 1" in seen[3]  # past the end: back to the best pair still waiting
+    assert "Queue done: 3 decided" in seen[4]
+    statuses = dict(review.db.execute("select id, status from duplicate_pairs"))
+    assert statuses == {first.id: "confirmed", second.id: "rejected", third.id: "confirmed"}
+    assert dedupe.review_queue(review.db) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +83,9 @@ class Features:
     issn: frozenset[str]
     volume: str
     issue: str
-    pages: Pages
+    first_page: str
+    last_page: str
+    more_pages: str  # ends of further page ranges (pages.Pages.more)
     doi: str
     pmid: str
     ids: frozenset[str]  # "kind:value" accession numbers, own and cross-referenced
@@ -91,12 +94,8 @@ class Features:
     language: str = ""
 
     @property
-    def first_page(self) -> str:
-        return self.pages.first
-
-    @property
-    def last_page(self) -> str:
-        return self.pages.last
+    def pages(self) -> Pages:
+        return Pages(self.first_page, self.last_page, self.more_pages)
 
     @property
     def short_title(self) -> bool:
@@ -265,13 +264,15 @@ def features(row: dict[str, Any], cache: FeatureCache | None = None) -> Features
         issn=issn,
         volume=_number(_unquote(row.get("volume"))),
         issue=_issue(_unquote(row.get("issue"))),
-        pages=pages,
+        first_page=pages.first,
+        last_page=pages.last,
+        more_pages=pages.more,
         doi=doi,
         pmid=pmid,
         ids=_ids(row, doi, pmid),
         abstract=abstract,
         completeness=sum(1 for f in fields if f) + (2 if len(abstract) > 100 else 0),
-        language=str(row.get("language") or "").lower()[:3],
+        language=sys.intern(str(row.get("language") or "").lower()[:3]),
     )
 
 

@@ -30,10 +30,16 @@ _PAGE = re.compile(r"([A-Z]*)0*(\d+)([A-Z]*)")
 class Pages:
     first: str  # first page of the first range, letters kept: "S123", "E12724", "1762"
     last: str  # last page of the first range ("" for a single page)
-    ends: frozenset[str]  # every range end, digits only (ranges in any order, several ranges)
+    more: str = ""  # the ends of further ranges, digits, space-separated (rare; "" shared)
+
+    @property
+    def ends(self) -> frozenset[str]:
+        """Every range end, digits only (ranges in any order, several ranges)."""
+        found = {_digits(self.first), _digits(self.last), *self.more.split()}
+        return frozenset(found - {""})
 
 
-NO_PAGES = Pages("", "", frozenset())
+NO_PAGES = Pages("", "")
 
 
 def _clean(page: str) -> str:
@@ -56,7 +62,7 @@ def page_parts(value: str | None) -> Pages:
     text = _SUPPLEMENT_WORD.sub("", text)
     text = _LETTER_DASH.sub(r"\1\2", text)
     ranges = [r for r in _RANGE_SPLIT.split(text) if r]
-    ends: set[str] = set()
+    more: list[str] = []
     first = last = ""
     for number, part in enumerate(ranges):
         norm = normalize.pages(part) or ""
@@ -70,10 +76,11 @@ def page_parts(value: str | None) -> Pages:
             if dl.isdigit() and dh.isdigit() and int(dh) < int(dl) and len(high) == len(low):
                 low, high = high, low
             first, last = low, high if high != low else ""
-        ends.update(d for d in map(_digits, bits) if d)
+        else:
+            more += [d for d in map(_digits, bits) if d]
     if not first:
         return NO_PAGES
-    return Pages(first, last, frozenset(ends))
+    return Pages(first, last, " ".join(more))
 
 
 def _article_number(p: Pages) -> bool:

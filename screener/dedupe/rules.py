@@ -12,15 +12,17 @@ pair's ``rule``.
    title against a Latin one (identifiers or the translated title plus year, volume and page).
    A shared identifier (DOI, PMID, accession) links when the titles agree.
 2. **Titles in two languages** (the language fields differ or a title carries its
-   translation): the title cannot tell, so volume, first page, year, authors and journal must
-   all agree (``translated-title+place``).
+   translation) that do not agree: the title cannot tell, so volume (or, when one record
+   lacks it, the exact first page), first page, year, authors (``TRANSLATED_AUTHORS``) and
+   journal must all agree, abstracts not differing (``translated-title+place``).
 3. **The score** (:mod:`screener.dedupe.model`): a probability from the per-field evidence.
    At ``AUTO_P`` or above the pair is linked, if the title agrees (``TITLE_AUTO``) and
    something independent of the title does too (authors ``AUTHORS_OK``, journal
    ``JOURNAL_OK``, or volume + first page); a short or generic title or a notice also needs
    volume + first page (or volume + the same abstract, ``ABSTRACT_SAME``); a pair without
-   a year, or with different issue numbers, needs volume + first page (an updated Cochrane
-   review keeps its title, volume and authors in another issue). A title that matches only as the
+   a year needs volume + first page, and one with different issue numbers needs pages to
+   compare (an updated Cochrane review keeps its title, volume and authors in another issue;
+   an issue field holding a reference manager's record number is outweighed by the pages). A title that matches only as the
    start or end of the other (truncated, subtitle lost) also needs the authors
    (``PARTIAL_AUTHORS``) and no disagreeing abstract (``PARTIAL_ABSTRACT``): two abstracts
    printed on one page of one issue often share the start of their titles. Two abstracts
@@ -146,7 +148,7 @@ def constraint(a: Features, b: Features, s: Scores, score: float = 0.0) -> Verdi
     two_languages = (a.language != b.language and a.language and b.language) or s.get("translated")
     if two_languages and not _ge(title, TITLE_AUTO):
         if (
-            place
+            (place or (s["volume"] is None and s["pages"] == 1.0))
             and gap == 0
             and not _abstracts_differ(s)
             and _ge(s["authors"], TRANSLATED_AUTHORS)
@@ -175,7 +177,7 @@ def by_score(a: Features, s: Scores, score: float) -> Verdict:
             missing = "volume-and-page"
         elif s["year_gap"] is None and not place:
             missing = "year-or-place"
-        elif s["issue"] == 0.0 and not place:
+        elif s["issue"] == 0.0 and s["pages"] is None:
             missing = "page-agreement-against-other-issue"  # yearly updates, series
         elif s.get("title_partial") and not (
             _ge(s["authors"], PARTIAL_AUTHORS)

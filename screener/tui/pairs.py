@@ -1,8 +1,13 @@
 """``screener dedupe --review-pairs``: two records side by side, one key per pair.
 
-Fields that differ are highlighted. ``y`` confirms (the two are one work), ``n`` rejects,
-``s`` skips (the pair stays in the queue), ``q`` quits. Every decision is stored at once with
-the reviewer and the time (``screener.dedupe.decide_pair``) and honoured by every later run.
+The queue comes best first (highest probability of being one work). Fields that differ are
+highlighted in the table and named in the header line. ``y`` confirms (the two are one work),
+``n`` rejects, ``s`` or ``right``/``j`` moves to the next pair and ``left``/``k`` to the previous
+one (both wrap around, so every waiting pair is reachable from the keyboard), ``home``/``end``
+go to the best and the last pair, ``q`` quits. A skipped pair stays in the queue. Every
+decision is stored at once with the reviewer and the time (``screener.dedupe.decide_pair``)
+and honoured by every later run; a confirmation that joins other queued pairs into one group
+takes them out of the queue too.
 """
 
 from __future__ import annotations
@@ -38,7 +43,10 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("Round", "round"),
     ("Abstract", "abstract"),
 )
-KEY_LINE = " y same work (confirm)   n different works (reject)   s skip   q quit"
+KEY_LINE = (
+    " y same work (confirm)   n different works (reject)   s/\u2192 next   \u2190 previous"
+    "   home/end first/last   q quit"
+)
 
 
 def _value(row: dict[str, Any], column: str) -> str:
@@ -56,6 +64,19 @@ def _value(row: dict[str, Any], column: str) -> str:
 
 def _comparable(text: str) -> str:
     return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
+
+
+def differing(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """Labels of the bibliographic fields that both records give and that differ (beyond
+    punctuation); where each record came from (database, round) is shown, not counted."""
+    out = []
+    for label, column in FIELDS:
+        if column in ("database", "round"):
+            continue
+        va, vb = _value(a, column), _value(b, column)
+        if va and vb and _comparable(va) != _comparable(vb):
+            out.append(label)
+    return out
 
 
 def pair_table(pair: Pair, a: dict[str, Any], b: dict[str, Any]) -> Table:
@@ -96,7 +117,10 @@ class PairReviewApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y,c", "decide('confirmed')", "confirm"),
         Binding("n,r", "decide('rejected')", "reject"),
-        Binding("s", "skip", "skip"),
+        Binding("s,right,j", "move(1)", "next"),
+        Binding("left,k", "move(-1)", "previous"),
+        Binding("home", "jump(0)", "first"),
+        Binding("end", "jump(-1)", "last"),
         Binding("q", "quit", "quit"),
     ]
 
@@ -133,21 +157,20 @@ class PairReviewApp(App[int]):
             top.update(f" Queue done: {self.decided} decided, {len(self.skipped)} skipped.")
             body.update("No more pairs to review. Press q to quit.")
             return
+        a, b = _record(self.db, pair.record_a), _record(self.db, pair.record_b)
+        differ = ", ".join(differing(a, b)) or "none"
         top.update(
-            f" Pair {self.position + 1} of {len(self.queue)}   rule {pair.rule}   "
-            f"score {pair.score:.2f}   decided {self.decided}"
+            f" Pair {self.position + 1} of {len(self.queue)}   score {pair.score:.2f}   "
+            f"rule {pair.rule}   differ: {differ}   decided {self.decided}"
         )
-        body.update(
-            pair_table(pair, _record(self.db, pair.record_a), _record(self.db, pair.record_b))
-        )
+        body.update(pair_table(pair, a, b))
 
-    def _advance(self) -> None:
-        self.position += 1
-        # a confirmation may have joined later pairs into one group already
+    def _refresh_queue(self) -> None:
+        """Drop pairs decided or joined into one group since; keep the order (best first)."""
         waiting = {p.id for p in review_queue(self.db)}
-        while self.current is not None and self.current.id not in waiting:
-            self.position += 1
-        self._show()
+        self.queue = [p for p in self.queue if p.id in waiting]
+        if self.position >= len(self.queue):
+            self.position = 0  # wrap to the best pair still waiting
 
     def action_decide(self, status: str) -> None:
         pair = self.current
@@ -155,14 +178,23 @@ class PairReviewApp(App[int]):
             return
         decide_pair(self.db, pair.id, status, self.reviewer, self.prefer)
         self.decided += 1
-        self._advance()
+        self.skipped.discard(pair.id)
+        self._refresh_queue()  # the next pair moves into this position
+        self._show()
 
-    def action_skip(self) -> None:
+    def action_move(self, step: int) -> None:
         pair = self.current
         if pair is None:
             return
-        self.skipped.add(pair.id)
-        self._advance()
+        if step > 0:
+            self.skipped.add(pair.id)
+        self.position = (self.position + step) % len(self.queue)
+        self._show()
+
+    def action_jump(self, index: int) -> None:
+        if self.queue:
+            self.position = index % len(self.queue)
+            self._show()
 
     async def action_quit(self) -> None:
         self.exit(self.decided)
