@@ -71,10 +71,17 @@ def page_parts(value: str | None) -> Pages:
             continue
         if number == 0:
             low, high = bits[0], bits[-1] if len(bits) > 1 else ""
-            # a range written backwards (1763-1762) starts at its lower end
             dl, dh = _digits(low), _digits(high)
-            if dl.isdigit() and dh.isdigit() and int(dh) < int(dl) and len(high) == len(low):
-                low, high = high, low
+            written = [w for w in part.split("-") if w.strip()]
+            # 587-0: an abbreviation that makes no range, its end unknown; a range written
+            # backwards in full (1763-1762) is kept as written and matched by its ends
+            if (
+                dl.isdigit()
+                and dh.isdigit()
+                and int(dh) < int(dl)
+                and len(_digits(written[-1])) < len(dl)
+            ):
+                high = ""
             first, last = low, high if high != low else ""
         else:
             more += [d for d in map(_digits, bits) if d]

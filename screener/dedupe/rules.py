@@ -22,10 +22,11 @@ pair's ``rule``.
    volume + first page (or volume + the same abstract, ``ABSTRACT_SAME``); a pair without
    a year needs volume + first page, and one with different issue numbers needs pages to
    compare (an updated Cochrane review keeps its title, volume and authors in another issue;
-   an issue field holding a reference manager's record number is outweighed by the pages). A title that matches only as the
-   start or end of the other (truncated, subtitle lost) also needs the authors
-   (``PARTIAL_AUTHORS``) and no disagreeing abstract (``PARTIAL_ABSTRACT``): two abstracts
-   printed on one page of one issue often share the start of their titles. Two abstracts
+   an issue field holding a reference manager's record number is outweighed by the pages).
+   A title that matches only as the start or end of the other (truncated, subtitle lost)
+   also needs the authors (``PARTIAL_AUTHORS``) and no disagreeing abstract
+   (``PARTIAL_ABSTRACT``): two abstracts printed on one page of one issue often share the
+   start of their titles. Two abstracts
    that differ (below ``ABSTRACT_DIFFERENT``) never link automatically. At ``REVIEW_P``
    or above (title at least ``TITLE_REVIEW``) the pair goes to the review queue.
 
