@@ -231,6 +231,10 @@ MEETING = {"journal": "Arthritis Rheum. Conference: ACR Annual Meeting"}
             ("auto", "same-identifier"),
         ),
         (
+            {"pages": None, "issue": None, "journal": 0.899, "doi": 1.0, "title": 0.899},
+            (None, "veto:conference-vs-article"),
+        ),
+        (
             {"pages": None, "issue": None, "journal": 0.899, "pmid": 1.0, "title": 0.9},
             ("review", "veto:conference-vs-article"),
         ),
@@ -261,6 +265,8 @@ CHINESE = {
         ({"title": 0.9, "pages": None}, ("review", "cross-language:translated-title-only")),
         ({"title": 0.9, "pages": 0.9}, ("review", "cross-language:translated-title-only")),
         ({"title": 0.9, "volume": 0.0}, (None, "cross-language:different-volume-or-page")),
+        ({"title": 0.9, "pages": 0.0}, (None, "cross-language:different-volume-or-page")),
+        ({"title": 0.9, "year_gap": 1}, (None, "cross-language:no-identifier")),
         ({"title": 0.2, "doi": 1.0}, ("auto", "cross-language:same-identifier")),
     ],
 )
