@@ -71,4 +71,24 @@ def detect(source: SourceFile, fmt: str | None = None) -> Reader:
             f"(it starts with {first_line[:40]!r}).",
             hint=f"Export as RIS, MEDLINE, CSV or XML, or pass --format ({', '.join(names())}).",
         )
+    _same_format_to_the_end(source, reader)
     return reader
+
+
+def _same_format_to_the_end(source: SourceFile, reader: Reader) -> None:
+    """Refuse a file that starts in one format and ends in another (two exports pasted together):
+    its last records would be misread by the first format's reader. The last records (from a
+    blank line near the end) must not be claimed by another reader while this one disowns them.
+    """
+    tail = source.tail()
+    if not tail:
+        return
+    blank = tail.find("\n\n")
+    last = tail[blank + 2 :] if blank >= 0 else tail
+    other = sniff(last)
+    if other is not None and other is not reader and not reader.sniff(last):
+        raise InputError(
+            f"{source.path} mixes formats: it starts as {reader.label} but its last records "
+            f"are {other.label}.",
+            hint="Import each export as its own file (one search, one format per file).",
+        )

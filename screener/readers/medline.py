@@ -51,6 +51,8 @@ def parse(lines: Iterable[str], source: str) -> Iterator[Record]:
     lines = iter(lines)
     count = 0
     line = 1  # the line number of text[0]
+    closed = True  # every record so far ends with the SO line PubMed writes last
+    held: tuple[Raw, int, int] | None = None  # the latest record: (raw, number, line)
     carry = ""  # a record that may go on in the next chunk
     while True:
         chunk = "".join(islice(lines, _CHUNK_LINES))
@@ -68,15 +70,40 @@ def parse(lines: Iterable[str], source: str) -> Iterator[Record]:
             line += text.count("\n", done, begin)
             done = begin
             count += 1
-            yield build(_fields(match.group(), source, line), source, count, line)
+            raw = _fields(match.group(), source, line)
+            if held is not None:  # not the last record: yield it
+                closed = closed and "SO" in held[0]
+                yield build(held[0], source, held[1], held[2])
+            held = (raw, count, line)
         if last:
+            if held is not None:
+                _check_last(held, closed, source)
+                yield build(held[0], source, held[1], held[2])
             return
         line += text.count("\n", done, end)
         carry = text[end:]
 
 
+def _check_last(held: tuple[Raw, int, int], closed: bool, source: str) -> None:
+    """Refuse a file cut inside its last record (it lacks the SO line every other one has)."""
+    raw, count, start = held
+    if closed and count > 1 and "SO" not in raw:
+        raise InputError(
+            f"{source}, record {count} (line {start}, PMID {_one(raw, 'PMID') or '?'}) ends "
+            "without the SO line that closes every other record: the file was cut short "
+            "(records after it are missing too), so nothing was imported.",
+            hint="Download the export again; the search's record count must be complete.",
+        )
+
+
 def _fields(text: str, source: str, start: int) -> Raw:
     """One record's lines -> raw (continuation lines joined with one space)."""
+    if text.startswith("TY  -"):
+        raise InputError(
+            f"{source}, line {start}: a RIS record ('TY  - ') among MEDLINE records: "
+            "this file mixes formats.",
+            hint="Import each export as its own file (one search, one format per file).",
+        )
     if text[4:5] != "-" or not _TAG.match(text):
         first_line = text.split("\n", 1)[0]
         if first_line[:1].isspace():

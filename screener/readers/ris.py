@@ -57,6 +57,12 @@ def parse(lines: Iterable[str], source: str) -> Iterator[Record]:
                 continue
             fields.append((tag, [value]))
         elif fields is None:
+            if line.startswith("PMID-"):
+                raise InputError(
+                    f"{source}, line {number}: a MEDLINE record ('PMID-') between RIS records: "
+                    "this file mixes formats.",
+                    hint="Import each export as its own file (one search, one format per file).",
+                )
             ovid_head = ovid_head or bool(_OVID_HEAD.match(line))
         elif fields:
             text = line.strip()

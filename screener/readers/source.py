@@ -48,6 +48,18 @@ class SourceFile:
         text = data.decode(self.encoding, errors="ignore")[:chars]
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
+    def tail(self, chars: int = HEAD_CHARS) -> str:
+        """About the last ``chars`` characters, from the first line start inside them ("" for a
+        UTF-16 file or a file no longer than that)."""
+        if self.encoding == "utf-16" or self.size <= chars * 2:
+            return ""
+        with self.path.open("rb") as handle:
+            handle.seek(self.size - chars * 2)
+            data = handle.read()
+        text = data.decode(self.encoding.replace("-sig", ""), errors="ignore")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text[text.find("\n") + 1 :]
+
     def lines(self, position: Callable[[int], None] | None = None) -> Iterator[str]:
         """The decoded lines, each ending in one ``\\n``; bare CRs split lines, CR runs collapse.
 

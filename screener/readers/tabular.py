@@ -183,10 +183,13 @@ def parse(lines: Iterable[str], source: str) -> Iterator[Record]:
         reader = csv.reader(rows, delimiter="\t", quoting=csv.QUOTE_NONE)
     else:
         reader = csv.reader(rows)
+    quoted = delimiter != "\t"
     header: list[str] | None = None
     count = 0
+    ended = 0  # the physical line the previous row ended on
     try:
         for row in reader:
+            began, ended = ended + 1, reader.line_num
             if header is None:
                 if reader.line_num > 50:
                     break
@@ -198,17 +201,37 @@ def parse(lines: Iterable[str], source: str) -> Iterator[Record]:
             if not any(cell.strip() for cell in row):
                 continue
             count += 1
-            if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
-                raise InputError(
-                    f"{source}, row {reader.line_num} has {len(row)} cells but the header has "
-                    f"{len(header)}: a quote is probably unbalanced."
-                )
+            if len(row) != len(header):
+                _check_width(row, len(header), source, began, ended, quoted)
             raw = {name: (row[i] if i < len(row) else "") for i, name in enumerate(header)}
             yield build(raw, flavour, where)
     except csv.Error as exc:
         raise InputError(f"{source}, line {reader.line_num}: broken CSV ({exc}).") from None
     if header is None:
         raise InputError(f"{source} has no header row with a Title column in its first 50 lines.")
+
+
+def _check_width(
+    row: list[str], width: int, source: str, began: int, ended: int, quoted: bool
+) -> None:
+    """A row with more or fewer cells than the header: fine when the extra cells are empty
+    (exports that end every row with a delimiter) or it is simply short; an error when a quote
+    is unbalanced (the row swallowed the lines after it, or a cell holds a stray quote) or the
+    extra cells hold text (they would be lost)."""
+    where = f"line {began}" if began == ended else f"lines {began}-{ended}"
+    if quoted and (began != ended or any('"' in cell for cell in row)):
+        raise InputError(
+            f"{source}, {where}: a quote is unbalanced (this row has {len(row)} cells where the "
+            f"header has {width}), so the rows after it would be read as one cell.",
+            hint='Fix the quote in the file (a " inside a cell is written "").',
+        )
+    extra = [cell.strip() for cell in row[width:] if cell.strip()]
+    if extra:
+        raise InputError(
+            f"{source}, {where}: the row has {len(row)} cells but the header has {width}, and "
+            f"the extra cells hold text ({extra[0][:40]!r}) that belongs to no column.",
+            hint="Check that the header names every column of the export.",
+        )
 
 
 def build(raw: dict[str, str], flavour: Flavour, where: dict[str, int]) -> Record:
