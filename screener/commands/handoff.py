@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from screener.commands.options import DEFAULT_REVIEW, ReviewDir
 from screener.db import open_review
 from screener.errors import InputError
 from screener.handoff.export import BOM_FORMATS, FORMATS, export
+from screener.outputs import check_output
 
 
 def _forest_paths(target: Path, outcomes: list[str]) -> list[Path]:
@@ -36,6 +38,15 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path | None, typer.Option("--out", "-o", help="Write to FILE (default: stdout).")
         ] = None,
+        force: Annotated[
+            bool, typer.Option("--force", help="Replace the --out file if it exists.")
+        ] = False,
+        raw: Annotated[
+            bool,
+            typer.Option(
+                "--raw", help="CSV: write cells verbatim (no quote before = + - @ formulas)."
+            ),
+        ] = False,
         review: ReviewDir = DEFAULT_REVIEW,
         reviewer: Annotated[
             str | None,
@@ -53,17 +64,25 @@ def register(app: typer.Typer) -> None:
         Examples:
           screener export --decision included --format ris --out included.ris
           screener export --decision included --format extraction --out extraction.csv
+
+        CSV cells that start with = + - @ (a formula to Excel) get a leading quote; plain
+        numbers keep their sign; --raw writes them verbatim. An existing --out file is kept
+        unless --force.
         """
         if fmt not in FORMATS:
             raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
+        if out is not None:
+            check_output(out, force)
         rev = open_review(review)
         try:
             if out is None:
-                count = export(rev, fmt, sys.stdout, stage, decision, reviewer)
+                count = export(rev, fmt, sys.stdout, stage, decision, reviewer, raw=raw)
             else:
+                buffer = io.StringIO(newline="")  # the file is written only once all went well
+                count = export(rev, fmt, buffer, stage, decision, reviewer, raw=raw)
                 encoding = "utf-8-sig" if fmt in BOM_FORMATS else "utf-8"
                 with out.open("w", encoding=encoding, newline="") as handle:
-                    count = export(rev, fmt, handle, stage, decision, reviewer)
+                    handle.write(buffer.getvalue())
         finally:
             rev.close()
         if out is not None:

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from screener.commands.options import DEFAULT_REVIEW, ReviewDir
 from screener.db import open_review
+from screener.outputs import check_output as check_out_path
 from screener.prisma.identities import checked_flow
 from screener.render.tables import check_output, print_flow, write_flow
 
@@ -41,9 +42,11 @@ def register(app: typer.Typer) -> None:
                 "--out",
                 "-o",
                 help="Write to FILE: .txt .md .json .csv .svg .png .pdf (default: terminal).",
-                dir_okay=False,
             ),
         ] = None,
+        force: Annotated[
+            bool, typer.Option("--force", help="Replace the --out file if it exists.")
+        ] = False,
         allow_incomplete: Annotated[
             bool,
             typer.Option(
@@ -74,6 +77,7 @@ def register(app: typer.Typer) -> None:
         """
         if out is not None:
             check_output(out, template.value)
+            check_out_path(out, force)
         opened = open_review(review)
         try:
             flow, warnings = checked_flow(opened, template.value, round_, allow_incomplete)

@@ -38,6 +38,7 @@ from screener.errors import DataError, InputError
 from screener.handoff.extraction import DESIGN_COLUMNS, STUDY, outcome_columns
 from screener.handoff.ris_writer import write_bibtex, write_ris
 from screener.handoff.studies import Entry, accessions_text, citation, select
+from screener.outputs import safe_row
 from screener.screening.blinding import blinded
 from screener.screening.labels import record_labels
 from screener.screening.protocol import load_protocol
@@ -149,11 +150,14 @@ def write_csv(
     ta: dict[int, Verdict],
     ft: dict[int, Verdict],
     labels: dict[int, list[str]] | None = None,
+    raw: bool = False,
 ) -> None:
+    """One row per entry; formula-leading cells get a quote unless ``raw`` (see outputs.py)."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for entry in entries:
-        writer.writerow(_csv_row(entry_object(entry, ta, ft, labels)))
+        row = _csv_row(entry_object(entry, ta, ft, labels))
+        writer.writerow(row if raw else safe_row(row))
 
 
 def write_json(
@@ -174,18 +178,22 @@ def extraction_header(outcomes: Sequence[str]) -> list[str]:
     return header
 
 
-def write_extraction(entries: Sequence[Entry], outcomes: Sequence[str], out: TextIO) -> None:
-    """The extraction sheet: a row per study, outcome cells empty (missing until filled)."""
+def write_extraction(
+    entries: Sequence[Entry], outcomes: Sequence[str], out: TextIO, raw: bool = False
+) -> None:
+    """The extraction sheet: a row per study, outcome cells empty (missing until filled);
+    formula-leading cells get a quote unless ``raw``."""
     writer = csv.writer(out, lineterminator="\r\n")
     header = extraction_header(outcomes)
     writer.writerow(header)
     for entry in entries:
         ids = "; ".join(str(i) for i in [entry.record_id, *(r for r, _ in entry.reports)])
         row = [entry.label, citation(entry.record), ids]
+        row = row if raw else safe_row(row)
         writer.writerow(row + [""] * (len(header) - len(row)))
 
 
-def _write_decisions(review: Review, out: TextIO, reviewer: str | None) -> int:
+def _write_decisions(review: Review, out: TextIO, reviewer: str | None, raw: bool = False) -> int:
     from screener.screening.decisionfile import write_decisions_csv
 
     if reviewer is None and blinded(review):
@@ -194,7 +202,7 @@ def _write_decisions(review: Review, out: TextIO, reviewer: str | None) -> int:
             " decisions.",
             hint="Pass --reviewer NAME, or let the lead run `screener unblind --reviewer NAME`.",
         )
-    return int(write_decisions_csv(review, out, only=reviewer))
+    return int(write_decisions_csv(review, out, only=reviewer, raw=raw))
 
 
 def export(
@@ -204,6 +212,7 @@ def export(
     stage: str | None = None,
     decision: str | None = None,
     reviewer: str | None = None,
+    raw: bool = False,
 ) -> int:
     """Write the chosen records in ``fmt`` to ``out``; return how many entries (for
     ``decisions``: rows) were written.
@@ -217,7 +226,7 @@ def export(
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
     if fmt == "decisions":
-        return _write_decisions(review, out, reviewer)
+        return _write_decisions(review, out, reviewer, raw)
     if fmt == "extraction" and stage is None and decision is None:
         decision = "included"
     protocol = load_protocol(review.protocol_path)
@@ -229,10 +238,13 @@ def export(
         write_bibtex(entries, out)
     elif fmt == "extraction":
         outcomes = protocol.outcomes
-        write_extraction(entries, outcomes, out)
+        write_extraction(entries, outcomes, out, raw)
     else:
         ta = verdicts(review.db, "title_abstract", required=required)
         ft = verdicts(review.db, "full_text", ta, required=required)
         labels = record_labels(review.db, [e.record_id for e in entries])
-        (write_csv if fmt == "csv" else write_json)(entries, out, ta, ft, labels)
+        if fmt == "csv":
+            write_csv(entries, out, ta, ft, labels, raw)
+        else:
+            write_json(entries, out, ta, ft, labels)
     return len(entries)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from screener.prisma.classic import flow_2009
+from screener.outputs import safe_cell
 from screener.prisma.counts import Flow
 
 CSV_COLUMNS = ("data", "node", "box", "description", "boxtext", "tooltips", "url", "n")
@@ -340,4 +341,4 @@ def write_csv(flow: Flow, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(csv_rows(flow))
+        writer.writerows({k: safe_cell(str(v)) for k, v in r.items()} for r in csv_rows(flow))

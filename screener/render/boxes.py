@@ -7,6 +7,7 @@ declared once. Numbers print as "n = 1,234"; an unknown count prints "NR".
 
 from __future__ import annotations
 
+from screener.outputs import printable
 from screener.prisma.counts import Flow, Pending
 from screener.prisma.fields import NO_REASON, variant
 from screener.render.boxes_2009 import diagram_2009
@@ -286,6 +287,7 @@ def _other_boxes(flow: Flow) -> list[Box]:
 
 def build(flow: Flow, template: str) -> Diagram:
     """The diagram of ``flow`` in the 2020 or the 2009 template."""
-    if template == "2009":
-        return diagram_2009(flow)
-    return diagram_2020(flow)
+    diagram = diagram_2009(flow) if template == "2009" else diagram_2020(flow)
+    for box in diagram.boxes:  # database names and reasons are the user's text
+        box.lines = [(printable(text), level) for text, level in box.lines]
+    return diagram

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from screener.errors import InputError
+from screener.outputs import markdown_text
 from screener.prisma.counts import Flow
 from screener.prisma.fields import flow_fields, flow_fields_2009, write_csv
 from screener.render.boxes import build
@@ -91,9 +92,9 @@ def markdown(flow: Flow, template: str = "2020") -> str:
                 arrow = "→ " if box.key in sides else ""
                 for i, (text, level) in enumerate(box.lines):
                     if i == 0:
-                        out.append(f"- {arrow}{text}")
+                        out.append(f"- {arrow}{markdown_text(text)}")
                     else:
-                        out.append(f"{'  ' * (level + 1)}- {text}")
+                        out.append(f"{'  ' * (level + 1)}- {markdown_text(text)}")
             out.append("")
     out += [f"{note}  " for note in diagram.footnotes]
     return "\n".join(out).rstrip() + "\n"

@@ -40,6 +40,7 @@ import sqlite_utils
 
 from screener.db import Review, insert_rows, now, transaction
 from screener.errors import InputError, ProtocolError, ScreenerError
+from screener.outputs import safe_cell, unsafe_cell
 from screener.readers.source import regular_file
 from screener.recordindex import RecordIndex
 from screener.screening.protocol import Protocol, load_protocol, reason_text
@@ -117,6 +118,7 @@ def read_decisions_csv(path: Path, protocol: Protocol, index: RecordIndex) -> li
             continue
         if None in row:
             raise InputError(f"{path} row {number}: more values than columns.")
+        row = {k: unsafe_cell(v) if isinstance(v, str) else v for k, v in row.items()}
         planned.append(_plan(path, number, row, protocol, index))
     return planned
 
@@ -316,10 +318,18 @@ def decision_rows(db: sqlite_utils.Database, only: str | None = None) -> list[di
     return rows
 
 
-def write_decisions_csv(review: Review, out: Path | str | IO[str], only: str | None = None) -> int:
+def write_decisions_csv(
+    review: Review, out: Path | str | IO[str], only: str | None = None, raw: bool = False
+) -> int:
     """Write the current decisions as a decisions file (``only``: see :func:`decision_rows`);
-    return the number of rows written."""
+    return the number of rows written.
+
+    Formula-leading cells (a note "=..." or "-...") get a quote unless ``raw``; reading the file
+    back removes it.
+    """
     rows = decision_rows(review.db, only)
+    if not raw:
+        rows = [{k: safe_cell(v) for k, v in row.items()} for row in rows]
     if isinstance(out, (str, Path)):
         with Path(out).open("w", encoding="utf-8", newline="") as handle:
             _write(handle, rows)

@@ -32,10 +32,11 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from screener.db import Review, now
 from screener.errors import ScreenerError
+from screener.outputs import printable
 from screener.record import Record
 from screener.screening.actions import Action, SessionActions
 from screener.screening.agreement import resolve
@@ -234,7 +235,7 @@ class Session(SessionActions):
         if row is None:
             raise KeyError(record_id)
         columns = [c[0] for c in self.db.execute("select * from records limit 0").description]
-        record = Record.from_row(dict(zip(columns, row, strict=True)))
+        record = _shown(Record.from_row(dict(zip(columns, row, strict=True))))
         if len(self._records) > 64:
             self._records.clear()
         self._records[record_id] = record
@@ -313,7 +314,8 @@ class Session(SessionActions):
         if not q:
             return []
         ids: list[int] = []
-        if q.isdigit():
+        number = q.isascii() and q.isdecimal()  # "²" is a digit to Python, not to int()
+        if number:
             ids += [
                 r[0]
                 for r in self.db.execute(
@@ -321,15 +323,16 @@ class Session(SessionActions):
                 ).fetchall()
             ]
         doi = q.lower().removeprefix("https://doi.org/").removeprefix("doi:")
-        like = f"%{q}%"
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         ids += (
             []
-            if q.isdigit()
+            if number
             else [
                 r[0]
                 for r in self.db.execute(
-                    "select id from records where lower(doi) = ? or title like ? or authors like ?"
-                    " or title_translated like ? or abstract like ? order by id limit ?",
+                    "select id from records where lower(doi) = ? or title like ? escape '\\'"
+                    " or authors like ? escape '\\' or title_translated like ? escape '\\'"
+                    " or abstract like ? escape '\\' order by id limit ?",
                     [doi, like, like, like, like, limit * 4],
                 ).fetchall()
             ]
@@ -450,3 +453,18 @@ class Session(SessionActions):
             f" ({p.included} included, {p.excluded} excluded, {p.maybe} maybe);"
             f" {p.total - p.done} left."
         )
+
+
+def _shown(record: Record) -> Record:
+    """The record as it may be shown on a terminal: escape sequences and control characters
+    removed from its text (an export can carry them; ``raw`` keeps the original)."""
+    for spec in fields(record):
+        name = spec.name
+        value = getattr(record, name)
+        if name == "raw":
+            continue
+        if isinstance(value, str):
+            setattr(record, name, printable(value))
+        elif isinstance(value, list):
+            setattr(record, name, [printable(v) if isinstance(v, str) else v for v in value])
+    return record

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from screener.keywords import keyword_spans
+from screener.outputs import printable
 from screener.screening.labels import record_labels
 from screener.screening.protocol import Protocol
 from screener.screening.session import Session
@@ -17,6 +18,7 @@ DECISION_STYLES = {"include": "bold green", "exclude": "bold red", "maybe": "bol
 
 def highlighted(text: str, protocol: Protocol, style: str = "") -> Text:
     """``text`` with include terms green (bold underline) and exclude terms red (bold reverse)."""
+    text = printable(text)  # no escape sequence reaches the terminal
     out = Text(text, style=style)
     for start, end, kind in keyword_spans(
         text, protocol.include_keywords, protocol.exclude_keywords
