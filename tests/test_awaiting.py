@@ -57,7 +57,7 @@ def test_prisma_json_counts_pending_and_lists_ids_on_request(
         1,
         1,
     )
-    assert runner.invoke(app, [*base, "--list-pending"]).exit_code == 0
+    assert runner.invoke(app, [*base, "--list-pending", "--force"]).exit_code == 0
     data = json.loads(out.read_text())
     assert data["pending_ids"]["ta_awaiting"] == [ids[1], ids[3]]
 

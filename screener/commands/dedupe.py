@@ -12,6 +12,7 @@ from rich.console import Console
 from screener import dedupe as lib
 from screener.commands.options import DEFAULT_REVIEW, ReviewDir
 from screener.db import open_review, transaction
+from screener.outputs import printable
 from screener.screening.protocol import load_protocol
 
 
@@ -68,7 +69,7 @@ def register(app: typer.Typer) -> None:
         try:
             if explain is not None:
                 for line in lib.explain(rev.db, explain):
-                    console.print(line, markup=False)
+                    console.print(printable(line), markup=False)
                 return
             if link is not None:
                 with transaction(rev.db):

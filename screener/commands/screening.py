@@ -11,6 +11,7 @@ from rich.console import Console
 from screener.commands.options import DEFAULT_REVIEW, ReviewDir
 from screener.db import Review, open_review
 from screener.errors import ProtocolError
+from screener.outputs import printable
 from screener.screening.agreement import AGREEMENT_NOTE, Conflict, conflicts, pairwise
 from screener.screening.agreement import resolve as resolve_conflict
 from screener.screening.blinding import blinded, require_unblinded, unblind, unblinding
@@ -253,7 +254,7 @@ def _print_stage(
 
 def _print_conflict(console: Console, conflict: Conflict) -> None:
     year = f" ({conflict.year})" if conflict.year else ""
-    console.print(f"  #{conflict.record_id} {conflict.title}{year}", markup=False)
+    console.print(f"  #{conflict.record_id} {printable(conflict.title or '')}{year}", markup=False)
     for who, d in conflict.decisions.items():
         why = f" ({d.reason})" if d.reason else ""
         console.print(f"      {who}: {d.decision}{why}", markup=False)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screener.errors import InputError
+from screener.readers.source import regular_file
 
 STUDY = "study"
 EVENTS_SUFFIX = "_events"
@@ -45,6 +46,7 @@ def outcome_columns(outcome: str) -> tuple[str, str]:
 
 
 def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    regular_file(path, "an extraction sheet")
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError as exc:

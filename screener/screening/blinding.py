@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from screener.db import Review, now
+from screener.db import Review, now, transaction
 from screener.errors import DataError
 from screener.screening.protocol import load_protocol
 
@@ -54,7 +54,7 @@ def unblind(db: sqlite_utils.Database, reviewer: str, note: str | None = None) -
     (the earlier one when the review was already unblinded)."""
     if not reviewer.strip():
         raise DataError("unblind needs the name of who lifts the blinding (--reviewer NAME).")
-    with db.conn:
+    with transaction(db):  # check and insert under one write lock
         earlier = unblinding(db)
         if earlier is not None:
             return earlier
