@@ -61,13 +61,13 @@ def register(app: typer.Typer) -> None:
         included at full text (or at the --stage named). The extraction sheet has one row per
         included study, ready for the pooling step.
 
-        Examples:
-          screener export --decision included --format ris --out included.ris
-          screener export --decision included --format extraction --out extraction.csv
-
         CSV cells that start with = + - @ (a formula to Excel) get a leading quote; plain
         numbers keep their sign; --raw writes them verbatim. An existing --out file is kept
         unless --force.
+
+        Examples:
+          screener export --decision included --format ris --out included.ris
+          screener export --decision included --format extraction --out extraction.csv
         """
         if fmt not in FORMATS:
             raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")

@@ -46,7 +46,8 @@ def outcome_columns(outcome: str) -> tuple[str, str]:
 
 
 def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    regular_file(path, "an extraction sheet")
+    if path.exists():
+        regular_file(path, "an extraction sheet")  # a FIFO would block the read for ever
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError as exc:

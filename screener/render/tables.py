@@ -91,10 +91,12 @@ def markdown(flow: Flow, template: str = "2020") -> str:
             for box in boxes:
                 arrow = "→ " if box.key in sides else ""
                 for i, (text, level) in enumerate(box.lines):
+                    # indented lines hold the user's text (database names, reasons): escaped
+                    shown = markdown_text(text) if level else text
                     if i == 0:
-                        out.append(f"- {arrow}{markdown_text(text)}")
+                        out.append(f"- {arrow}{shown}")
                     else:
-                        out.append(f"{'  ' * (level + 1)}- {markdown_text(text)}")
+                        out.append(f"{'  ' * (level + 1)}- {shown}")
             out.append("")
     out += [f"{note}  " for note in diagram.footnotes]
     return "\n".join(out).rstrip() + "\n"
