@@ -16,6 +16,7 @@ from screener.cli import app
 from screener.db import Review
 from screener.record import Record
 from screener.render.report import build_report
+from screener.screening.blinding import unblind
 
 TRICKY = 'Tacrolimus <b>bold</b> & "quoted" </table><script>alert(1)</script>'
 
@@ -91,7 +92,7 @@ def check_accessible_and_offline(html: str) -> None:
     assert page.scripts == 0
     assert page.headings[0] == 1 and page.headings.count(1) == 1
     assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:], strict=False))
-    assert page.tables and all(t["caption"] == 1 and t["th"] == t["th_scope"] for t in page.tables)
+    assert all(t["caption"] == 1 and t["th"] == t["th_scope"] for t in page.tables)
     svgs = [attrs for tag, attrs in page.tags if tag == "svg"]
     assert all(a.get("role") == "img" and a.get("aria-label") for a in svgs)
     # nothing is fetched: no src, no stylesheet link, links only to the web pages of studies
@@ -153,3 +154,43 @@ def test_report_needs_no_extraction_sheet_but_pools_one(review: Review, tmp_path
     # the crude pool is 23/30 = 76.7%
     assert "76.7%" in html
     assert "Forest plot of muscle_strength: 2 studies, 23 events in 30" in html
+
+
+def test_blinded_review_withholds_reviewers_until_unblinded(review: Review) -> None:
+    text = review.protocol_path.read_text(encoding="utf-8")
+    review.protocol_path.write_text(
+        text.replace("reviewers = 1", "reviewers = 2"), encoding="utf-8"
+    )
+    ids = add_search(review.db, [Record(title=f"Study {i}", year=2010) for i in range(4)])
+    # ann: I I E E; bob: I E E E -> agree on 3 of 4; kappa by hand: po 0.75, pe 0.5 -> 0.50
+    decide(
+        review.db,
+        "title_abstract",
+        "ann",
+        dict(zip(ids, ["include", "include", "exclude", "exclude"], strict=True)),
+        "1",
+    )
+    decide(
+        review.db,
+        "title_abstract",
+        "bob",
+        dict(zip(ids, ["include", "exclude", "exclude", "exclude"], strict=True)),
+        "1",
+    )
+    html = build_report(review)
+    check_accessible_and_offline(html)
+    assert "screening is blinded" in html
+    assert "Agreement between reviewers" not in html and "Progress per reviewer" not in html
+    unblind(review.db, "lead")
+    html = build_report(review)
+    assert "screening is blinded" not in html
+    row = re.search(r"ann vs bob</th>((?:<td[^>]*>[^<]*</td>)+)", html)
+    assert row is not None
+    assert re.findall(r">([^<]*)<", row.group(1))[::2] == ["4", "3", "75.0%", "0.50"]
+
+
+def test_a_new_review_gives_a_page_too(review: Review) -> None:
+    html = build_report(review)
+    check_accessible_and_offline(html)
+    assert "Not started: no search imported" in html
+    assert "no search has been imported yet" in html

@@ -172,9 +172,11 @@ def _stage_summary(stage: str, data: dict[str, Any]) -> str:
     )
 
 
-def _reviewers(stage: str, data: dict[str, Any]) -> str:
+def _reviewers(stage: str, data: dict[str, Any], blind: bool) -> str:
     people = data["reviewers"]
     if not people:
+        if blind:  # withheld, said once at the top of the section
+            return ""
         return pending(f"no reviewer has screened at {STAGE_LABELS[stage]} yet.")
     keys = ("screened", "included", "excluded", "maybe", "left")
     rows = [(esc(who), *(esc(number(p[k])) for k in keys)) for who, p in sorted(people.items())]
@@ -224,7 +226,7 @@ def screening_section(status: dict[str, Any], found: Sequence[bool]) -> str:
             parts.append(pending(f"no record has reached {STAGE_LABELS[stage]} yet."))
             continue
         parts.append(_stage_summary(stage, data))
-        parts.append(_reviewers(stage, data))
+        parts.append(_reviewers(stage, data, screening["blinding"]["blind"]))
     convention = screening["agreement_convention"]
     parts.append(f'<p class="muted">{esc(convention[:1].upper() + convention[1:])}.</p>')
     parts.append(_stopping(status["stopping"], found))
