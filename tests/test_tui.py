@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from test_screening import build_review
+from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -190,7 +191,10 @@ async def test_help_criteria_and_quit_summary(rev: Review) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, MessageScreen)
-        await pilot.press("space")
+        help_box = app.screen.query_one(VerticalScroll)
+        await pilot.press("space")  # longer than 24 lines: space scrolls
+        assert isinstance(app.screen, MessageScreen) and help_box.scroll_y > 0
+        await pilot.press("escape")
         assert not isinstance(app.screen, MessageScreen)
         await pilot.press("c")
         assert app.query_one("#criteria").display

@@ -56,7 +56,17 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("question_mark", "help", "this help"),
     ("q", "quit", "quit (a summary is printed)"),
 )
-KEY_LINE = " i incl  e excl  m maybe  u undo  n note  l label  / search  b list  c crit  ? help"
+KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "down": "↓",
+    "up": "↑",
+}
+KEY_LINE = " i/e/m decide  u undo  n note  l label  / search  b list  c crit  ? help  q quit"
 
 
 class ScreenApp(ScreenTools):
@@ -209,7 +219,8 @@ class ScreenApp(ScreenTools):
         elif rid in s.decisions:
             self.notify(f"Undone: the earlier decision on #{rid} stands.")
         else:
-            self.notify(f"Undone: #{rid} is undecided again.")
+            what = "has no consensus" if s.conflicts else "is undecided"
+            self.notify(f"Undone: #{rid} {what} again.")
 
     def action_note(self) -> None:
         s = self.session
@@ -292,14 +303,14 @@ class ScreenApp(ScreenTools):
         for key, _action, about in KEYS:
             if not about:
                 continue
-            shown = key.replace("slash", "/").replace("question_mark", "?").replace(",", " ")
-            text.append(f"  {shown:<16}", style="bold")
+            shown = " ".join(KEY_NAMES.get(k, k) for k in key.split(","))
+            text.append(f"  {shown:<12}", style="bold")
             text.append(f"{about}\n")
         text.append(
             "\nEach decision is saved as its key is pressed. Include terms: green, underlined;"
             " exclude terms: red, reversed. 'model +N': N decisions since the ranking was"
             " last fitted; a new ranking changes what comes next, never the record shown."
-            " Any key closes this help.",
+            " ↑ ↓ j k space scroll this help; any other key closes it.",
             style="dim",
         )
         self.push_screen(MessageScreen(text))

@@ -158,5 +158,16 @@ class MessageScreen(ModalScreen[None]):
             yield Static(self.text)
 
     def on_key(self, event: events.Key) -> None:
+        """Arrows, j/k, space and PgUp/PgDn scroll a text longer than the screen; any other
+        key closes it."""
         event.stop()
+        box = self.query_one(VerticalScroll)
+        step = {"down": 1, "j": 1, "up": -1, "k": -1}.get(event.key, 0)
+        page = {"space": 1, "pagedown": 1, "pageup": -1}.get(event.key, 0)
+        if (step or page) and box.max_scroll_y > 0:
+            if step:
+                box.scroll_relative(y=step, animate=False)
+            else:
+                (box.scroll_page_down if page > 0 else box.scroll_page_up)(animate=False)
+            return
         self.dismiss(None)
