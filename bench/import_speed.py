@@ -4,9 +4,10 @@ For each size (default 10k and 100k records) and format it times, in this one pr
 interleaved (reference, import, reference, import, ...), a reference parser alone on the file
 (Bio.Medline for MEDLINE, rispy for RIS) and ``screener.searches.import_file`` into a fresh
 review (check, fingerprint, parse, normalise, store, commit, close), and prints the medians and
-their ratio (wall and CPU time), the size of review.db against the export, and the peak of
-Python allocations during one more import (tracemalloc; it shows whether memory stays flat as
-files grow). The load average is printed with each row: wall times depend on it. Run:
+their ratio (wall and CPU time), the size of review.db against the export, and the peak
+resident memory of one more import run in a process of its own (max RSS: Python, SQLite's
+page cache and all; it shows whether memory stays flat as files grow). The load average is
+printed with each row: wall times depend on it. Run:
 ``.venv/bin/python bench/import_speed.py [--sizes 10000 100000] [--formats medline ris]
 [--repeat 3]``.
 """
@@ -17,11 +18,13 @@ import argparse
 import os
 import platform
 import random
+import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -148,20 +151,20 @@ def write_ris(path: Path, n: int, seed: int = 1) -> None:
             out.write("ER  - \n\n")
 
 
-def measure(run: Callable[[], int]) -> tuple[int, float, float]:
-    """(records, seconds, peak MiB) of one run."""
-    tracemalloc.start()
-    start = time.perf_counter()
-    count = run()
-    seconds = time.perf_counter() - start
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return count, seconds, peak / 2**20
+def peak_rss(path: Path, folder: Path) -> float:
+    """Max RSS (MiB) of a fresh interpreter that imports ``path`` into a review at ``folder``."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--peak-of", str(path), str(folder)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(done.stdout.strip())
 
 
 def timed(run: Callable[[], int]) -> tuple[int, float, float]:
-    """(records, wall seconds, CPU seconds of this process), without tracemalloc (its overhead
-    would distort the rate). CPU time shows the cost when other work shares the machine."""
+    """(records, wall seconds, CPU seconds of this process). CPU time shows the cost when
+    other work shares the machine."""
     start, cpu = time.perf_counter(), time.process_time()
     count = run()
     return count, time.perf_counter() - start, time.process_time() - cpu
@@ -235,14 +238,19 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--formats", nargs="+", default=["medline", "ris"])
     parser.add_argument("--repeat", type=int, default=3, help="turns of reference + import")
+    parser.add_argument("--peak-of", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.peak_of:  # the child process of peak_rss()
+        run_import(args.peak_of[1], args.peak_of[0])
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        return
     import screener.searches  # noqa: F401  (imported before timing: the first run pays no imports)
 
     print(machine())
     print(
         f"{'format':8} {'records':>8} {'MB':>6} {'load':>5} | {'import s':>8} {'cpu s':>6} "
         f"{'rec/s':>7} | {'reference':>11} {'wall s':>6} {'cpu s':>6} | {'ratio':>5} "
-        f"{'cpu':>5} | {'db MB':>6} {'db/exp':>6} | {'peak MiB':>8}"
+        f"{'cpu':>5} | {'db MB':>6} {'db/exp':>6} | {'peak RSS MiB':>12}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -258,7 +266,7 @@ def main() -> None:
                 reference = partial(medline_alone if fmt == "medline" else rispy_alone, path)
                 got = compare(folder, path, reference, args.repeat)
                 assert got["records"] == n, (got["records"], n)
-                _, _, peak = measure(partial(run_import, folder / f"peak_{fmt}_{n}", path))
+                peak = peak_rss(path, folder / f"peak_{fmt}_{n}")
                 shutil.rmtree(folder / f"peak_{fmt}_{n}")
                 print(
                     f"{fmt:8} {n:>8} {size / 1e6:>6.1f} {load:>5.1f} | "
@@ -266,7 +274,7 @@ def main() -> None:
                     f"{n / got['import_wall']:>7.0f} | {ref_name:>11} {got['ref_wall']:>6.2f} "
                     f"{got['ref_cpu']:>6.2f} | {got['import_wall'] / got['ref_wall']:>5.2f} "
                     f"{got['import_cpu'] / got['ref_cpu']:>5.2f} | {got['db_bytes'] / 1e6:>6.1f} "
-                    f"{got['db_bytes'] / size:>6.2f} | {peak:>8.1f}",
+                    f"{got['db_bytes'] / size:>6.2f} | {peak:>12.0f}",
                     flush=True,
                 )
                 path.unlink()

@@ -28,11 +28,11 @@ def pack_raw(
     if not raw:
         return "{}"
     refs: dict[str, str] = {}
-    if abstract:
-        refs = {key: "abstract" for key, value in raw.items() if value == abstract}
-    if title:
+    if title or abstract:
         for key, value in raw.items():
-            if value == title and key not in refs:
+            if abstract and value == abstract:
+                refs[key] = "abstract"
+            elif title and value == title:
                 refs[key] = "title"
     if not refs:
         return str(encode(raw))

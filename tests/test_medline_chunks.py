@@ -58,3 +58,12 @@ def test_error_line_numbers_count_every_chunk(
         source = open_source(path)
         with pytest.raises(InputError, match="line 202: an indented line"):
             list(medline.parse(source.lines(), str(path)))
+
+
+def test_a_bad_byte_after_megabytes_of_ascii_is_found_on_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "late.nbib"
+    record = b"PMID- 1\nTI  - a plain ASCII title\n\n"  # 3 lines
+    copies = 2 * (1 << 20) // len(record) + 1  # past the second 1 MiB chunk of the scan
+    path.write_bytes(record * copies + b"TI  - caf\xff\n")
+    with pytest.raises(InputError, match=f"first bad byte on line {3 * copies + 1}"):
+        open_source(path)

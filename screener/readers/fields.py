@@ -121,7 +121,7 @@ def unique(items: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
     for item in items:
-        text = clean(item)
+        text = " ".join(item.split())  # clean(item), inlined: called for every keyword
         if text and text not in seen:
             seen.add(text)
             out.append(text)

@@ -31,6 +31,7 @@ _FIELD = re.compile(r"\n(?=.{4}-)([A-Z][A-Z0-9]{1,3}) *- ?")
 # A record: a run of lines holding something other than white space, each ending in "\n".
 _RECORD = re.compile(r"(?:[^\n]*\S[^\n]*\n)+")
 _CHUNK_LINES = 20_000
+_SO_DOI = re.compile(r"doi:\s*(10\.\S+?)\.?(?:\s|$)")
 
 
 def sniff(head: str) -> bool:
@@ -134,13 +135,16 @@ def _fields(text: str, source: str, start: int) -> Raw:
 
 
 def _doi(raw: Raw) -> str | None:
-    for value in values(raw, "AID", "LID"):
-        if value.endswith("[doi]"):
-            found = normalize.doi(value[:-5])
-            if found:
-                return found
+    for tag in ("AID", "LID"):
+        value = raw.get(tag)
+        for item in () if value is None else (value,) if type(value) is str else value:
+            text = item.strip()
+            if text.endswith("[doi]"):
+                found = normalize.doi(text[:-5])
+                if found:
+                    return found
     for value in values(raw, "SO"):
-        match = re.search(r"doi:\s*(10\.\S+?)\.?(?:\s|$)", value)
+        match = _SO_DOI.search(value)
         if match:
             return normalize.doi(match.group(1))
     return None
@@ -158,7 +162,7 @@ def _all(raw: Raw, tag: str) -> list[str]:
     value = raw.get(tag)
     if not value:
         return []
-    return [value] if type(value) is str else [v for v in value if v]
+    return [value] if type(value) is str else list(filter(None, value))
 
 
 def build(raw: Raw, source: str, count: int, line: int) -> Record:

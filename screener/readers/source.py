@@ -171,6 +171,7 @@ def _scan(file: Path, declared: str | None) -> tuple[str, int, str, bool]:
     for encoding in candidates:
         digest = hashlib.sha256()
         decoder = codecs.getincrementaldecoder(encoding)()
+        ascii_based = encoding in ("utf-8", "gb18030")
         size = 0
         lines_before = 0
         has_cr = False
@@ -181,7 +182,10 @@ def _scan(file: Path, declared: str | None) -> tuple[str, int, str, bool]:
                     size += len(chunk)
                     has_cr = has_cr or b"\r" in chunk
                     try:
-                        decoder.decode(chunk)
+                        # ASCII bytes are ASCII text in both UTF-8 and GB18030: nothing to check
+                        # unless the decoder holds the start of a character from the last chunk.
+                        if not (ascii_based and chunk.isascii() and not decoder.getstate()[0]):
+                            decoder.decode(chunk)
                     except UnicodeDecodeError as exc:
                         line = lines_before + chunk[: exc.start].count(b"\n") + 1
                         raise _Undecodable(line) from None
