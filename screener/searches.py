@@ -130,10 +130,11 @@ def import_file(
     guessed_database, interface = reader.origin(source.head())
     name = database or guessed_database or UNKNOWN_DATABASE
     label = str(source.path)
-    records = reader.parse(
-        source.lines(None if progress is None else lambda done: progress(done, source.size)),
-        label,
-    )
+    position = None if progress is None else lambda done: progress(done, source.size)
+    if reader.parse_blocks is not None:  # the reader cuts records out of text itself
+        records = reader.parse_blocks(source.blocks(position), label)
+    else:
+        records = reader.parse(source.lines(position), label)
     with transaction(db) as conn:
         cursor = conn.execute(
             "INSERT INTO searches (database, source_type, interface, query, searched_on, round, "

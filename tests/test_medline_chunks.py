@@ -12,6 +12,7 @@ import pytest
 
 from screener.errors import InputError
 from screener.readers import medline
+from screener.readers import source as source_module
 from screener.readers.source import open_source
 
 SAMPLES = Path(__file__).parent.parent.parent / "shared" / "samples" / "medline"
@@ -67,3 +68,27 @@ def test_a_bad_byte_after_megabytes_of_ascii_is_found_on_its_line(tmp_path: Path
     path.write_bytes(record * copies + b"TI  - caf\xff\n")
     with pytest.raises(InputError, match=f"first bad byte on line {3 * copies + 1}"):
         open_source(path)
+
+
+@pytest.mark.parametrize("ends", ["\n", "\r\n", "\r", "\r\r\n"])
+def test_text_pieces_read_like_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ends: str
+) -> None:
+    """The import hands the reader the text in pieces (SourceFile.blocks): same records as line
+    by line, whatever the line ends and wherever a piece ends."""
+    path = tmp_path / "ends.nbib"
+    path.write_bytes(TEXT.replace("\n", ends).encode("utf-8"))
+    paths = [path, *sorted(SAMPLES.glob("*.txt"))] if SAMPLES.is_dir() else [path]
+    for file in paths:
+        source = open_source(file)
+        by_lines = [asdict(r) for r in medline.parse(source.lines(), "x")]
+        for size in (1, 5, 64, 1 << 20):
+            monkeypatch.setattr(source_module, "CHUNK", size)
+            pieces = list(source.blocks())
+            text = "".join(source.lines())
+            assert "".join(pieces).rstrip("\n") == text.rstrip("\n")
+            by_blocks = [asdict(r) for r in medline.parse_blocks(pieces, "x")]
+            assert by_blocks == by_lines, (file.name, size)
+    seen: list[int] = []
+    list(open_source(path).blocks(seen.append))
+    assert seen[-1] == path.stat().st_size

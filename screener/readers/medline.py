@@ -46,17 +46,26 @@ def origin(head: str) -> Origin:
 
 
 def parse(lines: Iterable[str], source: str) -> Iterator[Record]:
-    # Hot loop (100k-record files): lines are pulled in chunks and joined in C, one regex finds
-    # the records (runs of non-blank lines) in a chunk and another splits a record into fields,
-    # so Python only touches each record and each field, never each line.
-    lines = iter(lines)
+    return _parse(lines, _CHUNK_LINES, source)
+
+
+def parse_blocks(blocks: Iterable[str], source: str) -> Iterator[Record]:
+    """:func:`parse` given the text in pieces that end at line ends (``SourceFile.blocks``)."""
+    return _parse(blocks, 1, source)
+
+
+def _parse(pieces: Iterable[str], per_chunk: int, source: str) -> Iterator[Record]:
+    # Hot loop (100k-record files): text comes in chunks (lines joined in C, or pieces of a
+    # megabyte), one regex finds the records (runs of non-blank lines) in a chunk and another
+    # splits a record into fields, so Python only touches each record and field, never a line.
+    pieces = iter(pieces)
     count = 0
     line = 1  # the line number of text[0]
     closed = True  # every record so far ends with the SO line PubMed writes last
     held: tuple[Raw, int, int] | None = None  # the latest record: (raw, number, line)
     carry = ""  # a record that may go on in the next chunk
     while True:
-        chunk = "".join(islice(lines, _CHUNK_LINES))
+        chunk = "".join(islice(pieces, per_chunk))
         last = not chunk
         if chunk and chunk[-1] != "\n":
             chunk += "\n"  # only the file's last line may lack its line end
@@ -201,4 +210,4 @@ def build(raw: Raw, source: str, count: int, line: int) -> Record:
     return finish(record)
 
 
-READER = Reader("medline", "PubMed MEDLINE text", sniff, parse, origin)
+READER = Reader("medline", "PubMed MEDLINE text", sniff, parse, origin, parse_blocks)

@@ -22,6 +22,7 @@ from screener.normalize import has_cjk
 CHUNK = 1 << 20
 HEAD_CHARS = 32_768
 _CR_RUN = re.compile(r"\r+")
+_CR_LINE_END = re.compile(r"\r+\n?")  # what lines() makes of CRs, on text: one line end
 _MAGIC = {
     b"%PDF": "a PDF document",
     b"PK\x03\x04": "a ZIP archive (or .xlsx/.docx)",
@@ -81,6 +82,29 @@ class SourceFile:
                     yield line
                 else:
                     yield line + "\n"
+            if position is not None:
+                position(self.size)
+
+    def blocks(self, position: Callable[[int], None] | None = None) -> Iterator[str]:
+        """The decoded text in pieces of about a million characters, each ending at a line end
+        (only the file's last line may lack it), with the line ends :meth:`lines` gives.
+
+        For readers that cut records out of text themselves: no line-by-line iteration.
+        ``position`` (optional) is told how many bytes were read so far, once per piece.
+        """
+        with self.path.open("rb") as raw:
+            text = io.TextIOWrapper(raw, encoding=self.encoding, newline="\n")
+            carry = ""
+            while piece := text.read(CHUNK):
+                if position is not None:
+                    position(raw.tell())
+                piece = carry + piece
+                cut = piece.rfind("\n") + 1
+                carry = piece[cut:]
+                if cut:
+                    yield _CR_LINE_END.sub("\n", piece[:cut]) if self.has_cr else piece[:cut]
+            if carry:
+                yield _CR_LINE_END.sub("\n", carry) if self.has_cr else carry
             if position is not None:
                 position(self.size)
 
