@@ -51,6 +51,13 @@ def test_clean_title(raw: str, clean: str) -> None:
 
 
 def test_title_variants_of_translated_titles() -> None:
+    two = "Tacrolimus bei Myositis: eine Kohorte; Tacrolimus in myositis: a cohort"
+    assert title_variants(two, foreign=True) == (
+        two,
+        "Tacrolimus bei Myositis: eine Kohorte",
+        "Tacrolimus in myositis: a cohort",
+    )
+    assert title_variants(two) == (two,)  # in an English title a semicolon is punctuation
     assert title_variants("[Tacrolimus in refractory myositis]") == (
         "Tacrolimus in refractory myositis",
     )

@@ -28,12 +28,17 @@ def register(app: typer.Typer) -> None:
     def dedupe(
         review: ReviewDir = DEFAULT_REVIEW,
         review_pairs: Annotated[
-            bool, typer.Option("--review-pairs", help="Review undecided pairs, one key each.")
+            bool,
+            typer.Option(
+                "--review-pairs", help="Review undecided pairs, best first, one key each."
+            ),
         ] = False,
         explain: Annotated[
             int | None,
             typer.Option(
-                "--explain", metavar="RECORD", help="Say why a record is or is not linked."
+                "--explain",
+                metavar="RECORD",
+                help="Say why a record is or is not linked, field by field.",
             ),
         ] = None,
         link: Annotated[
@@ -55,7 +60,8 @@ def register(app: typer.Typer) -> None:
 
         A duplicate points to the record kept for its group; pairs the rules cannot settle
         go to a queue for a person (--review-pairs). --explain says why a record is or is
-        not linked; --link and --unlink correct it by hand.
+        not linked, with each field's part of the score; --link and --unlink correct it by
+        hand.
 
         Examples:
           screener dedupe --review my-review

@@ -196,7 +196,9 @@ def features(row: dict[str, Any], cache: FeatureCache | None = None) -> Features
     """Features of a ``records`` row joined with its search's ``round`` and ``database``."""
     cache = cache if cache is not None else FeatureCache()
     title_raw = clean_title(row.get("title"))
-    variants = [normalize.title_key(v) for v in title_variants(title_raw)]
+    language = sys.intern(str(row.get("language") or "").lower()[:3])
+    foreign = bool(language) and language not in ("eng", "en")
+    variants = [normalize.title_key(v) for v in title_variants(title_raw, foreign)]
     title = variants[0]
     translated = normalize.title_key(clean_title(row.get("title_translated")))
     alts = tuple(dict.fromkeys(v for v in [*variants[1:], translated] if v and v != title))
@@ -272,7 +274,7 @@ def features(row: dict[str, Any], cache: FeatureCache | None = None) -> Features
         ids=_ids(row, doi, pmid),
         abstract=abstract,
         completeness=sum(1 for f in fields if f) + (2 if len(abstract) > 100 else 0),
-        language=sys.intern(str(row.get("language") or "").lower()[:3]),
+        language=language,
     )
 
 

@@ -9,7 +9,8 @@
 * A section heading put before the title by one database (``Original Article: ...``).
 * Translated titles: MEDLINE brackets the English translation of a non-English title
   (``[Tacrolimus in myositis].``); some exports give both (``Titre original [English title]``
-  or ``Original = English``). :func:`title_variants` yields each language's form so that a
+  or ``Original = English``, or for an article in another language ``Original; English``).
+  :func:`title_variants` yields each language's form so that a
   record meets its copy in either language.
 """
 
@@ -65,11 +66,13 @@ def clean_title(title: str | None) -> str:
     return " ".join(text.split()).strip(" .")
 
 
-def title_variants(title: str) -> tuple[str, ...]:
+def title_variants(title: str, foreign: bool = False) -> tuple[str, ...]:
     """The cleaned title and, for a title given in two languages, each language's form.
 
     ``[English translation].`` (MEDLINE) gives the text inside; ``Original [English]`` and
-    ``Original = English`` give the whole, the original and the English form.
+    ``Original = English`` give the whole, the original and the English form; so does
+    ``Original; English`` when the record's language is not English (``foreign``): in an
+    English title a semicolon is only punctuation.
     """
     whole = _WHOLE_BRACKET.match(title)
     if whole:
@@ -78,4 +81,8 @@ def title_variants(title: str) -> tuple[str, ...]:
     if both:
         original, english = both.group(1), both.group(2) or both.group(3)
         return (title, original.strip(" .:;"), english.strip(" .:;"))
+    if foreign and "; " in title:
+        original, _, english = title.partition("; ")
+        if len(original) >= 10 and len(english) >= 10:
+            return (title, original.strip(" .:;"), english.strip(" .:;"))
     return (title,)
