@@ -7,8 +7,10 @@ the article, not linked), 8 a two-column paper, 9 a scan, 10 never given a PDF (
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 from builders import add_search, decide
 from pdfmaker import cjk_pdf, damaged_pdf, scan_pdf, text_pdf
 
@@ -19,9 +21,11 @@ PROTOCOL = """\
 [review]
 title = "Full texts"
 question = "Tacrolimus in myositis"
+
 [keywords]
 include = ["tacrolimus", "polymyositis"]
 exclude = ["psoriasis", "mice"]
+
 [reasons]
 full_text = ["wrong population", "wrong intervention"]
 """
@@ -118,3 +122,17 @@ def make_pdfs(folder: Path) -> dict[str, Path]:
     }
     (folder / "notes.txt").write_text("not a PDF", encoding="utf-8")
     return made
+
+
+@pytest.fixture(scope="session")
+def made_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The PDFs of :func:`make_pdfs`, written once per test session (copy them to change them)."""
+    folder = tmp_path_factory.mktemp("made") / "pdfs"
+    make_pdfs(folder)
+    return folder
+
+
+def copy_pdfs(made: Path, folder: Path) -> Path:
+    """A copy of the session's PDFs at ``folder`` (modification times kept)."""
+    shutil.copytree(made, folder)
+    return folder

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from fulltext_helpers import build_review, make_pdfs
+from fulltext_helpers import build_review, copy_pdfs, made_pdfs
 from pdfmaker import text_pdf
 from typer.testing import CliRunner
 
@@ -19,6 +19,8 @@ from screener.fulltexts.identify import find_ids
 from screener.fulltexts.pdf import read_pdf
 from screener.fulltexts.status import fulltext_status
 from screener.fulltexts.store import attached, page_texts
+
+__all__ = ["made_pdfs"]  # the session fixture
 
 EXPECTED = {  # file -> (outcome, record, method)
     "oddis1999.pdf": ("attached", 1, "doi"),
@@ -40,10 +42,9 @@ EXPECTED = {  # file -> (outcome, record, method)
 
 
 @pytest.fixture
-def setup(tmp_path: Path) -> tuple[Review, Path]:
+def setup(tmp_path: Path, made_pdfs: Path) -> tuple[Review, Path]:
     review = build_review(tmp_path / "review")
-    make_pdfs(tmp_path / "pdfs")
-    return review, tmp_path / "pdfs"
+    return review, copy_pdfs(made_pdfs, tmp_path / "pdfs")
 
 
 def outcomes(review: Review, folder: Path) -> dict[str, tuple[str, int | None, str | None]]:

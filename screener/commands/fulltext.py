@@ -41,14 +41,16 @@ Examples:
 
 
 def _file_line(f: FileResult) -> str:
-    line = f"  {f.source}"
+    """One file of the report: where it is, which record(s), why."""
     if f.outcome == "unreadable":
         return f"  {f.evidence}"
+    line = f"  {f.source}"
     if f.record_id is not None:
-        line += f": record #{f.record_id} ({f.method})"
+        line += f": record #{f.record_id}, by {f.method}"
     if f.candidates:
-        line += ": records " + ", ".join(f"#{c}" for c in f.candidates)
-    if f.evidence:
+        ids = ", ".join(f"#{c}" for c in f.candidates)
+        line += f": {'records' if len(f.candidates) > 1 else 'record'} {ids}"
+    if f.evidence and f.outcome != "no_text":
         line += f": {f.evidence}"
     return line
 

@@ -23,6 +23,7 @@ from screener.db import DB_NAME, connect
 from screener.errors import ScreenerError
 from screener.ranking.keyword_order import KeywordRanker, RankerLike, explain_terms, make_ranker
 from screener.screening.session import Session
+from screener.tui.fulltext import FullTextScreen
 from screener.tui.render import STAGE_NAMES, criteria_text, progress_text, record_text
 from screener.tui.screens import (
     MessageScreen,
@@ -52,6 +53,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("right_square_bracket", "criteria_scroll(1)", "scroll the criteria down ([: up)"),
     ("left_square_bracket", "criteria_scroll(-1)", ""),
     ("r", "not_retrieved", "full text not retrieved (with a reason)"),
+    ("t", "full_text", "the full text: the attached PDF's text (full-text stage)"),
     ("x", "explain", "why this record ranks high (relevance order)"),
     ("question_mark", "help", "this help"),
     ("q", "quit", "quit (a summary is printed)"),
@@ -132,6 +134,8 @@ class ScreenApp(ScreenTools):
         self.refresh_view()
         if self.session.order_name == "relevance":
             self.retrain()
+        if self.session.stage == "full_text":
+            self.action_full_text()
 
     def model_state(self) -> str | None:
         if self.session.order_name != "relevance":
@@ -166,6 +170,15 @@ class ScreenApp(ScreenTools):
             record.update(record_text(s, s.current))
         self.query_one("#status", Static).update(progress_text(s, self.model_state()))
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        for screen in self.screen_stack:
+            if isinstance(screen, FullTextScreen):
+                screen.show_current()
+
+    def action_full_text(self) -> None:
+        if self.session.stage != "full_text":
+            self.notify("The full text is shown at the full-text stage (--stage full-text).")
+        elif not any(isinstance(s, FullTextScreen) for s in self.screen_stack):
+            self.push_screen(FullTextScreen(self.session, lambda: self.at_end))
 
     # ------------------------------------------------------------------------------ deciding
     def _can_decide(self) -> bool:
