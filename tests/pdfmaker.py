@@ -75,22 +75,21 @@ def scan_pdf(path: Path, *, subject: str | None = None) -> Path:
     return path
 
 
-def cjk_pdf(path: Path, lines: Sequence[str]) -> Path:
-    """One page of CJK lines in STSong-Light (UniGB-UCS2-H), written as raw PDF objects."""
-    shown = " ".join(f"<{line.encode('utf-16-be').hex()}> Tj T*" for line in lines)
-    content = f"BT /F1 12 Tf 50 780 Td 16 TL {shown} ET"
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
-        " /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
-        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H"
-        " /DescendantFonts [6 0 R] >>",
-        "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo"
-        " << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R >>",
-        "<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900]"
-        " /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+def _raw_pdf(path: Path, contents: Sequence[str], font: Sequence[str]) -> Path:
+    """A PDF of one page per content stream, all in font ``/F1``: the objects ``font``, where
+    ``{f2}`` and ``{f3}`` stand for the numbers of its second and third objects."""
+    n = len(contents)
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n))
+    first_font = 3 + 2 * n
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {n} >>"]
+    for i, content in enumerate(contents):
+        objects.append(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+            f" /Resources << /Font << /F1 {first_font} 0 R >> >> /Contents {4 + 2 * i} 0 R >>"
+        )
+        objects.append(f"<< /Length {len(content)} >>\nstream\n{content}\nendstream")
+    objects += [
+        b.replace("{f2}", str(first_font + 1)).replace("{f3}", str(first_font + 2)) for b in font
     ]
     out = b"%PDF-1.4\n"
     offsets = []
@@ -100,11 +99,42 @@ def cjk_pdf(path: Path, lines: Sequence[str]) -> Path:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    path.write_bytes(out)
+    trailer = f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    path.write_bytes(out + trailer.encode())
     return path
+
+
+def fast_pdf(path: Path, pages: Sequence[str]) -> Path:
+    """Pages of Latin text in the standard Helvetica font, written directly (no layout: long
+    lines run off the page; for benchmarks, where fpdf2 would take most of the time)."""
+
+    def escaped(line: str) -> str:
+        text = line.encode("latin-1", "replace").decode("latin-1")
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    contents = [
+        "BT /F1 10 Tf 50 800 Td 12 TL "
+        + " ".join(f"({escaped(line)}) Tj T*" for line in page.split("\n"))
+        + " ET"
+        for page in pages
+    ]
+    font = ["<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    return _raw_pdf(path, contents, font)
+
+
+def cjk_pdf(path: Path, lines: Sequence[str]) -> Path:
+    """One page of CJK lines in STSong-Light (UniGB-UCS2-H), written as raw PDF objects."""
+    shown = " ".join(f"<{line.encode('utf-16-be').hex()}> Tj T*" for line in lines)
+    content = f"BT /F1 12 Tf 50 780 Td 16 TL {shown} ET"
+    font = [
+        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H"
+        " /DescendantFonts [{f2} 0 R] >>",
+        "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo"
+        " << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor {f3} 0 R >>",
+        "<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900]"
+        " /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+    ]
+    return _raw_pdf(path, [content], font)
 
 
 def damaged_pdf(path: Path) -> Path:
