@@ -695,6 +695,32 @@ cyclosporine: one reviewer excludes each, and consensus includes them because Ge
 
 {chr(10).join(f"- {r.key} (`{r.decision_key}`): {r.not_retrieved}." for r in nr)}
 
+### Full texts: attaching your own PDFs (`screener fulltext attach`)
+
+This folder holds no PDFs (the papers are copyrighted). A reviewer repeating the review keeps
+the full texts where they already are, in a reference manager's storage (Zotero's
+`storage/XXXXXXXX/*.pdf`, EndNote's `.Data/PDF/`) or a downloads folder with the publishers'
+file names, and points `screener` at that folder once the title/abstract verdicts are in:
+
+```console
+$ screener fulltext attach ~/Zotero/storage --review my-review
+$ screener fulltext status --review my-review --missing-out my-review/to-request.ris
+$ screener screen --review my-review --stage full-text --reviewer ann
+```
+
+`attach` reads each PDF's metadata and first pages and matches it to a record at full text by
+DOI, PMID or PMCID, else by its title confirmed by the authors and year; it stores how each file
+was matched and lists the files it could not place (ambiguous, unmatched, scans without a text
+layer, encrypted or damaged) instead of guessing. It copies nothing unless `--copy` (then the
+files go to `my-review/fulltext/`). `status` counts the reports sought ({f1.sought} here), attached,
+not retrieved (with the reasons of `retrieval.csv`) and missing, and writes the missing ones as
+RIS or CSV for an interlibrary-loan request. In the app the full-text stage opens on the PDF's
+text, with the protocol's terms highlighted, `/` to search it, `M`/`R` to jump to Methods and
+Results, `o` to open the PDF itself and `a` for the abstract.
+
+To try it without the papers, `bench/fulltext_speed.py --pdfs-for my-review --out DIR` writes a
+stand-in PDF (title, authors, DOI or PMID, the demo's abstract) for every record at full text.
+
 ## Extraction (`extraction.csv`)
 
 Columns: `study, citation, design, n`, then `<outcome>_events, <outcome>_total` for each outcome of
