@@ -37,11 +37,12 @@ from pathlib import Path
 from textual import events
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from pdfmaker import fast_pdf, text_pdf
+from pdfmaker import cjk_pdf, fast_pdf, text_pdf
 
 from screener.db import init_review, open_review
 from screener.fulltexts.attach import attach
 from screener.fulltexts.pdf import read_pdf
+from screener.normalize import has_cjk
 from screener.screening.session import Session
 from screener.screening.verdict import stage_records
 from screener.tui.app import ScreenApp
@@ -116,10 +117,21 @@ class TurnApp(ScreenApp):
 
 
 async def page_turns(folder: Path, turns: int) -> list[float]:
-    review = open_review(folder)
+    """Page turns in a review of its own: one record at full text, a 40-page PDF attached."""
+    review = init_review(folder / "turns", title="turns")
+    with review.db.conn:
+        review.db.execute(
+            "insert into records (id, title, doi, authors, keywords, publication_types,"
+            " authors_translated, accessions, raw) values (1, 'A long paper', '10.9999/long',"
+            " '[]', '[]', '[]', '[]', '{}', '{}')"
+        )
+        review.db.execute(
+            "insert into decisions (record_id, stage, reviewer, decision, source, created_at)"
+            " values (1, 'title_abstract', 'ann', 'include', 'human', '2026-01-01T00:00:00+00:00')"
+        )
     pages = [f"Page {p + 1}\n{BODY}" for p in range(40)]
     long_pdf = folder / "long.pdf"
-    text_pdf(long_pdf, [pages[0].replace("Page 1", "doi:10.9999/b.0\nPage 1"), *pages[1:]])
+    text_pdf(long_pdf, [f"doi:10.9999/long\n{pages[0]}", *pages[1:]])
     attach(review, [long_pdf])
     app = TurnApp(Session(review, "full_text", "ann", order="file"))
     times = []
@@ -145,7 +157,10 @@ def pdfs_for(review_dir: Path, out: Path) -> None:
         ident = f"doi:{doi}" if doi else f"PMID: {pmid}" if pmid else ""
         names = ", ".join(json.loads(authors or "[]"))
         text = f"{ident}\n{title}\n{names}\n{year or ''}\n\nAbstract\n{abstract or ''}\n\n{BODY}"
-        text_pdf(out / f"record-{rid}.pdf", [text, "Discussion\n" + BODY])
+        if has_cjk(title):  # fpdf2's core fonts have no CJK glyphs: STSong-Light by hand
+            cjk_pdf(out / f"record-{rid}.pdf", [x for x in text.splitlines()[:6] if x])
+        else:
+            text_pdf(out / f"record-{rid}.pdf", [text, "Discussion\n" + BODY])
     print(f"Wrote {len(ids)} PDFs to {out}")
 
 

@@ -156,11 +156,11 @@ def register(app: typer.Typer) -> None:
             if rows:
                 console.print("Not retrieved:" if status == "not_retrieved" else "Missing:")
             for r in rows:
-                keys = " ".join(x for x in (r["pmid"] and f"PMID {r['pmid']}", r["doi"]) if x)
-                line = f"  #{r['id']} {keys} {r['title'] or '(no title)'}".replace("  ", " ", 1)
+                keys = [f"PMID {r['pmid']}" if r["pmid"] else "", r["doi"] or ""]
+                line = " ".join(x for x in (f"#{r['id']}", *keys, r["title"] or "(no title)") if x)
                 if r["reason"]:
                     line += f" (reason: {r['reason']})"
-                console.print(" " + line.strip(), markup=False)
+                console.print(f"  {line}", markup=False)
         unsettled = sum(len(v) for k, v in data["files"].items() if k != "not_at_stage")
         if unsettled:
             console.print(

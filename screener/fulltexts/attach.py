@@ -34,12 +34,13 @@ from typing import Any
 from screener.db import Review, insert_rows, now, transaction
 from screener.errors import InputError
 from screener.fulltexts.identify import Catalogue, Match, identify
-from screener.fulltexts.pdf import PdfText, read_pdf
-from screener.fulltexts.store import cached_pages, relative, resolve, sha256_of, store_pages
+from screener.fulltexts.pdf import HEAD_PAGES, PdfText, read_pdf
+from screener.fulltexts.store import has_pages, relative, resolve, sha256_of, store_pages
 from screener.screening.protocol import load_protocol
 from screener.screening.verdict import STAGES, stage_records
 
 PAGE_BREAK = "\n\f\n"
+ALL_PAGES_UP_TO = 60  # a PDF this short is read whole at once (else its first pages, then all)
 COPY_FOLDER = "fulltext"
 
 
@@ -114,7 +115,7 @@ def _read(file: Path, previous: dict[str, Any] | None) -> _Seen:
             problem=problem,
         )
         return _Seen(previous["sha256"], pdf, previous)
-    return _Seen(sha256_of(file), read_pdf(file), previous)
+    return _Seen(sha256_of(file), read_pdf(file, all_up_to=ALL_PAGES_UP_TO), previous)
 
 
 def attach(
@@ -151,11 +152,12 @@ def attach(
         seen_sources.add(source)
         seen = _read(file, previous.get(source))
         result, row = _decide(review, file, source, seen, eligible, catalogue, copy)
-        if result.outcome == "attached" and result.text_layer:
-            have = seen.sha in texts or cached_pages(db, seen.sha) is not None
-            if not have:
-                full = read_pdf(file, pages=None)
-                texts[seen.sha] = full.pages if full.problem is None else []
+        needs_text = result.outcome == "attached" and result.text_layer
+        if needs_text and seen.sha not in texts and not has_pages(db, seen.sha):
+            pdf = seen.pdf
+            if len(pdf.pages) < pdf.n_pages:  # only the first pages were read
+                pdf = read_pdf(file, pages=None)
+            texts[seen.sha] = pdf.pages if pdf.problem is None else []
         old = seen.previous
         if old is not None and all(
             old[k] == row[k] for k in ("sha256", "outcome", "record_id", "method", "path")
@@ -207,7 +209,7 @@ def _decide(
         layer: bool | None = None
     else:
         metadata = "\n".join(v for k, v in pdf.metadata.items() if v and k != "CreationDate")
-        match = identify(catalogue, metadata, pdf.pages)
+        match = identify(catalogue, metadata, pdf.pages[:HEAD_PAGES])
         layer = pdf.text_layer
         if match.outcome == "matched":
             assert match.record_id is not None
@@ -253,7 +255,7 @@ def _decide(
         "method": match.method,
         "evidence": match.evidence,
         "candidates": json.dumps(match.candidates) if match.candidates else None,
-        "head": PAGE_BREAK.join(pdf.pages) if pdf.pages else None,
+        "head": PAGE_BREAK.join(pdf.pages[:HEAD_PAGES]) if pdf.pages else None,
         "metadata": meta_text or None,
         "current": 1,
         "seen_at": now(),

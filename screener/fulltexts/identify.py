@@ -9,10 +9,13 @@ Rules (the order in which a file is tried; the first rule that decides, decides)
    paper cites others' DOIs). Exactly one record: that record. Several: the one whose title is
    also in the text (method ``doi+title``); otherwise the file is *ambiguous*.
 3. **Title**: a record's title (at least 20 characters, or 8 CJK characters) found in the
-   first page or the metadata title with a fuzzy score of at least 92, *confirmed* by the
-   surname of one of its first three authors and its year in the same text (whichever the
-   record has; a record with neither is never matched by title). Several confirmed records:
-   *ambiguous*. A title found but not confirmed: *unsure*, listed with the ambiguous files.
+   first page or the metadata title with a fuzzy score of at least 92 (among the few titles
+   sharing most of their rarer words with the text, at least 60 % of their weight),
+   *confirmed* by the surname of one of its first three authors and its year in the same text
+   (whichever the record has; a record with neither is never matched by title). Several
+   confirmed records: *ambiguous*. A title found but not confirmed: *unsure*, listed with the
+   ambiguous files. Words in more than a quarter of the titles (and more than 50) do not count
+   in choosing the candidates.
 4. Otherwise *unmatched*.
 
 Records are the review's kept records (a duplicate's identifiers lead to the record kept for
@@ -23,6 +26,7 @@ attached. Nothing is guessed: every file that is not matched to exactly one reco
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -36,7 +40,7 @@ TITLE_SCORE = 92.0
 MIN_TITLE_CHARS = 20
 MIN_CJK_TITLE_CHARS = 8
 FIRST_PAGE_CHARS = 3000  # where a title is looked for
-CANDIDATES = 8  # records scored per file, best by shared title words
+CANDIDATES = 8  # records compared per file, best by shared (weighted) title words
 
 _DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
 _PMID = re.compile(r"\b(?:PMID|PubMed\s+ID)\s*[:#]?\s*(\d{1,9})\b", re.I)
@@ -110,6 +114,8 @@ class Catalogue:
         self.by_id: dict[str, dict[str, set[int]]] = {"doi": {}, "pmid": {}, "pmcid": {}}
         self.entries: dict[int, _Entry] = {}
         self.words: dict[str, list[int]] = defaultdict(list)
+        self._weight: dict[str, float] | None = None
+        self._mass: dict[int, float] = {}
         rows = db.execute(
             "select id, coalesce(duplicate_of, id), title, authors, year, doi, pmid, pmcid"
             " from records"
@@ -143,22 +149,43 @@ class Catalogue:
                     out.setdefault(rid, kind)
         return out
 
+    def _weights(self) -> dict[str, float]:
+        """Title word -> weight (inverse document frequency); words in more than a quarter of
+        the titles (and more than 50) weigh nothing: they cannot tell titles apart."""
+        if self._weight is None:
+            n = max(1, len(self.entries))
+            common = max(50, n // 4)
+            self._weight = {
+                w: math.log(1 + n / len(rids))
+                for w, rids in self.words.items()
+                if len(rids) <= common
+            }
+            self._mass = {
+                rid: sum(self._weight.get(w, 0.0) for w in _tokens(e.title))
+                for rid, e in self.entries.items()
+            }
+        return self._weight
+
     def title_hits(self, text: str) -> list[tuple[int, float]]:
-        """(record id, fuzzy score) of the titles found in ``text`` (best first, >= TITLE_SCORE)."""
+        """(record id, fuzzy score) of the titles found in ``text`` (best first, >= TITLE_SCORE).
+
+        Candidates are the titles sharing most of their (weighted) words with the text; only
+        the best few are compared character by character.
+        """
+        weight = self._weights()
         key = text_key(text)
-        shared: dict[int, int] = defaultdict(int)
+        shared: dict[int, float] = defaultdict(float)
         for word in _tokens(key):
-            for rid in self.words.get(word, ()):
-                shared[rid] += 1
-        best = sorted(
-            shared, key=lambda r: -shared[r] / max(1, len(_tokens(self.entries[r].title)))
-        )
+            w = weight.get(word)
+            if w:
+                for rid in self.words[word]:
+                    shared[rid] += w
+        cover = {rid: score / self._mass[rid] for rid, score in shared.items() if self._mass[rid]}
         hits = []
-        for rid in best[:CANDIDATES]:
-            title = self.entries[rid].title
-            if shared[rid] < 0.6 * len(_tokens(title)):
+        for rid in sorted(cover, key=lambda r: -cover[r])[:CANDIDATES]:
+            if cover[rid] < 0.6:
                 break
-            score = float(fuzz.partial_ratio(title, key))
+            score = float(fuzz.partial_ratio(self.entries[rid].title, key))
             if score >= TITLE_SCORE:
                 hits.append((rid, score))
         return sorted(hits, key=lambda h: -h[1])

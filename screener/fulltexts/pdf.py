@@ -50,8 +50,9 @@ def clean(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "").replace("\x00", "")
 
 
-def read_pdf(path: Path, pages: int | None = HEAD_PAGES) -> PdfText:
-    """Text of the first ``pages`` pages (all when None) and the metadata of ``path``."""
+def read_pdf(path: Path, pages: int | None = HEAD_PAGES, all_up_to: int = 0) -> PdfText:
+    """Text of the first ``pages`` pages (all when None, or when the file has no more than
+    ``all_up_to`` pages: read once, not twice) and the metadata of ``path``."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -69,7 +70,7 @@ def read_pdf(path: Path, pages: int | None = HEAD_PAGES) -> PdfText:
     except Exception as exc:  # a broken file must never stop the run
         return PdfText(problem=f"{path} could not be read ({exc}).")
     try:
-        return _read_open(doc, path, pages)
+        return _read_open(doc, path, None if len(doc) <= all_up_to else pages)
     except Exception as exc:
         return PdfText(problem=f"{path} could not be read: its pages are damaged ({exc}).")
     finally:

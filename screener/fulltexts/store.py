@@ -84,6 +84,11 @@ def cached_pages(db: sqlite_utils.Database, sha256: str) -> list[str] | None:
     return None if row is None else list(json.loads(row[0]))
 
 
+def has_pages(db: sqlite_utils.Database, sha256: str) -> bool:
+    found = db.execute("select 1 from fulltext_texts where sha256 = ?", [sha256]).fetchone()
+    return found is not None
+
+
 def store_pages(db: sqlite_utils.Database, sha256: str, pages: list[str]) -> None:
     """Keep the page texts of one file content (the caller owns the transaction)."""
     db.execute(

@@ -58,7 +58,8 @@ class FullTextScreen(Screen[None]):
 
     CSS = """
     FullTextScreen { layout: vertical; }
-    #ft-head { height: 3; background: $boost; padding: 0 1; }
+    #ft-head { height: 3; background: $boost; padding: 0 1;
+               text-wrap: nowrap; text-overflow: ellipsis; }
     #ft-body { height: 1fr; padding: 0 1; }
     #ft-find { dock: bottom; display: none; }
     #ft-find.shown { display: block; }
