@@ -249,3 +249,22 @@ def test_subcommand_help_reads_well(name: str) -> None:
     examples = epilog(text)
     assert examples[:1] == ["Examples:"]
     assert all(line.startswith(f"$ screener fulltext {name}") for line in examples[1:])
+
+
+def test_enormous_files_get_one_sentence_and_the_run_goes_on(
+    setup: tuple[Review, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screener.fulltexts import pdf
+
+    review, folder = setup
+    monkeypatch.setattr(pdf, "MAX_PAGES", 2)  # oddis1999.pdf has 3 pages
+    report = attach(review, [folder])
+    (big,) = [f for f in report.files if f.source.endswith("oddis1999.pdf")]
+    assert big.outcome == "unreadable"
+    assert (
+        big.evidence
+        == f"{folder.resolve() / 'oddis1999.pdf'} is enormous (3 pages, over 2): not read."
+    )
+    assert outcomes(review, folder)["wilkes.pdf"] == ("attached", 2, "pmid")
+    monkeypatch.setattr(pdf, "MAX_BYTES", 100)
+    assert "is enormous (0 MB, over 0 MB)" in (pdf.read_pdf(folder / "wilkes.pdf").problem or "")

@@ -64,7 +64,7 @@ def test_attach_then_read_and_decide_in_tmux(tmp_path: Path) -> None:
     tmux("new-session", "-d", "-s", "ft", "-x", "80", "-y", "24", command)
     try:
         tmux.wait_for("page 1/3 · oddis1999.pdf · matched by doi")
-        tmux.keys("]")
+        tmux.keys("Right")
         tmux.wait_for("page 2/3")
         tmux.keys("/")
         time.sleep(0.3)

@@ -17,7 +17,7 @@ from screener.db import Review, connect
 from screener.fulltexts.attach import attach
 from screener.screening.session import Session
 from screener.tui.app import ScreenApp
-from screener.tui.fulltext import FullTextScreen
+from screener.tui.fulltext import FullTextView
 from screener.tui.render import EXCLUDE_STYLE, INCLUDE_STYLE
 from screener.tui.screens import PromptScreen
 
@@ -56,17 +56,17 @@ def app_for(rev: Review) -> ScreenApp:
 
 
 def head(app: ScreenApp) -> str:
-    return str(app.screen.query_one("#ft-head", Static).render())
+    return str(app.query_one("#ft-head", Static).render())
 
 
 def page(app: ScreenApp) -> str:
-    return str(app.screen.query_one("#ft-page", Static).render())
+    return str(app.query_one("#ft-page", Static).render())
 
 
-def reader(app: ScreenApp) -> FullTextScreen:
-    screen = app.screen
-    assert isinstance(screen, FullTextScreen)
-    return screen
+def reader(app: ScreenApp) -> FullTextView:
+    view = app.query_one(FullTextView)
+    assert view.reading and not app.query_one("#body").display
+    return view
 
 
 @sync
@@ -83,7 +83,7 @@ async def test_full_text_opens_paged_with_terms_highlighted(rev: Review) -> None
         assert styles["tacrolimus"] == INCLUDE_STYLE and styles["psoriasis"] == EXCLUDE_STYLE
         await pilot.press("right")
         assert "page 2/3" in head(app) and page(app).startswith("Discussion")
-        await pilot.press("right_square_bracket", "right")  # no page 4
+        await pilot.press("right", "right")  # no page 4
         assert "page 3/3" in head(app)
         await pilot.press("left", "home")
         assert "page 1/3" in head(app)
@@ -115,7 +115,7 @@ async def test_search_next_previous_and_headings(rev: Review) -> None:
         await pilot.press("slash")
         await pilot.pause()
         await pilot.press(*"nowhere", "escape")  # Esc closes the search box, stays here
-        assert screen.hits and isinstance(app.screen, FullTextScreen)
+        assert screen.hits and reader(app) is screen
         await pilot.press("j")  # the next record's text; its own search starts empty
         assert "#2" in head(app) and "wilkes.pdf" in head(app) and not screen.hits
         await pilot.press("n")  # nothing searched: n is the note, as in the record view
@@ -133,7 +133,7 @@ async def test_methods_and_results_jumps_scroll_to_the_heading(rev: Review) -> N
         for _ in range(9):
             await pilot.press("j")
         assert "#10" in head(app) and "long.pdf" in head(app)
-        body = app.screen.query_one("#ft-body", VerticalScroll)
+        body = app.query_one("#ft-body", VerticalScroll)
         await pilot.press("M")
         assert "page 2/3" in head(app) and body.scroll_y == 0
         await pilot.press("R")
@@ -144,7 +144,7 @@ async def test_methods_and_results_jumps_scroll_to_the_heading(rev: Review) -> N
         await pilot.press("k")  # record 9: a scan
         assert "no text layer" in page(app)
         await pilot.press("R")
-        assert "No Results heading" in str(list(app._notifications)[-1].message)
+        assert "No Results heading" in app.messages[-1]
 
 
 @sync
@@ -169,7 +169,7 @@ async def test_o_opens_the_pdf_in_the_system_viewer(
         assert Path(opened.read_text().strip()).name == "oddis1999.pdf"
         monkeypatch.setenv("PATH", str(tmp_path / "empty"))
         await pilot.press("o")  # no viewer: a sentence, nothing breaks
-        assert "No system viewer" in str(list(app._notifications)[-1].message)
+        assert "No system viewer" in app.messages[-1]
 
 
 @sync
@@ -178,11 +178,11 @@ async def test_abstract_is_one_key_away_and_decisions_move_on(rev: Review) -> No
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("a")
-        assert not isinstance(app.screen, FullTextScreen)
+        assert not app.query_one(FullTextView).reading and app.query_one("#body").display
         assert "Ten patients with refractory polymyositis" in shown(app)
         assert "oddis1999.pdf" in shown(app)  # the record view names the attached PDF
         await pilot.press("t")
-        assert isinstance(app.screen, FullTextScreen)
+        reader(app)
         await pilot.press("i")
         assert log(rev) == [(1, "include", None, None)]
         assert "#2" in head(app) and "matched by pmid" in head(app)
@@ -210,7 +210,7 @@ async def test_record_without_pdf_shows_links_and_r_marks_it(rev: Review) -> Non
         await pilot.press(*"library has no copy", "enter")
         row = db.execute("select record_id, status, reason from retrieval").fetchall()
         assert row == [(7, "not_retrieved", "library has no copy")]
-        assert isinstance(app.screen, FullTextScreen)
+        reader(app)
         await pilot.press("j", "j", "j")
         assert "#10" not in head(app) or "long.pdf" in head(app)
 
@@ -221,18 +221,7 @@ async def test_title_abstract_stage_has_no_full_text_view(rev: Review) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("t")
-        assert not isinstance(app.screen, FullTextScreen)
-
-
-@sync
-async def test_help_lists_the_keys(rev: Review) -> None:
-    app = app_for(rev)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("question_mark")
-        assert "Keys of the full-text view" in page(app)
-        await pilot.press("x")  # any key closes it
-        assert page(app).startswith("Clin Rheumatol")
+        assert not app.query_one(FullTextView).reading
 
 
 def test_full_text_view_snapshot(snap_compare: Snap, rev: Review) -> None:

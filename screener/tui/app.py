@@ -23,7 +23,7 @@ from screener.db import DB_NAME, connect
 from screener.errors import ScreenerError
 from screener.ranking.keyword_order import KeywordRanker, RankerLike, explain_terms, make_ranker
 from screener.screening.session import Session
-from screener.tui.fulltext import FullTextScreen
+from screener.tui.fulltext import FullTextView
 from screener.tui.render import STAGE_NAMES, criteria_text, progress_text, record_text
 from screener.tui.screens import (
     MessageScreen,
@@ -127,6 +127,7 @@ class ScreenApp(ScreenTools):
         with Horizontal(id="main"):
             with VerticalScroll(id="body", can_focus=False):
                 yield Static(id="record")
+            yield FullTextView(self.session, lambda: self.at_end, id="fulltext")
             with VerticalScroll(id="criteria", can_focus=False):
                 yield Static(criteria_text(s.protocol, s.stage))
 
@@ -170,15 +171,18 @@ class ScreenApp(ScreenTools):
             record.update(record_text(s, s.current))
         self.query_one("#status", Static).update(progress_text(s, self.model_state()))
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
-        for screen in self.screen_stack:
-            if isinstance(screen, FullTextScreen):
-                screen.show_current()
+        self.query_one(FullTextView).show_current()
+
+    def reading(self) -> FullTextView | None:
+        """The full-text view when it is shown (it takes /, n and the scroll keys)."""
+        view = self.query_one(FullTextView)
+        return view if view.reading else None
 
     def action_full_text(self) -> None:
         if self.session.stage != "full_text":
             self.notify("The full text is shown at the full-text stage (--stage full-text).")
-        elif not any(isinstance(s, FullTextScreen) for s in self.screen_stack):
-            self.push_screen(FullTextScreen(self.session, lambda: self.at_end))
+        else:
+            self.query_one(FullTextView).show(True)
 
     # ------------------------------------------------------------------------------ deciding
     def _can_decide(self) -> bool:
@@ -235,7 +239,10 @@ class ScreenApp(ScreenTools):
             what = "has no consensus" if s.conflicts else "is undecided"
             self.notify(f"Undone: #{rid} {what} again.")
 
-    def action_note(self) -> None:
+    async def action_note(self) -> None:
+        if (view := self.reading()) is not None and view.hits:
+            await view.action_find_next(1)  # n: the next match while searching the text
+            return
         s = self.session
         shown = self._on_record()
         if shown is None:
@@ -296,10 +303,17 @@ class ScreenApp(ScreenTools):
         self.refresh_view()
 
     def action_scroll(self, step: int) -> None:
+        if (view := self.reading()) is not None:
+            (view.action_page_down if step > 0 else view.action_page_up)()
+            return
         body = self.query_one("#body", VerticalScroll)
         (body.scroll_page_down if step > 0 else body.scroll_page_up)(animate=False)
 
     def action_search(self) -> None:
+        if (view := self.reading()) is not None:
+            view.action_find()  # / searches the text while it is shown
+            return
+
         def chosen(record_id: int | None) -> None:
             if record_id is not None:
                 self.session.jump(record_id)

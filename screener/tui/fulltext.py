@@ -1,78 +1,65 @@
 """The full-text view of the screening app: the attached PDF's text, page by page.
 
-Pushed over the record view at the full-text stage. The decision keys (i, e, m, u, r, j, k, q)
-are the app's and work here unchanged; this screen adds paging, search, the Methods/Results
-jumps, opening the PDF, and ``a`` for the abstract (``t`` in the record view comes back). The
-text comes from :mod:`screener.fulltexts.store` (extracted once, cached in the database); the
-paging and search rules are :mod:`screener.fulltexts.reading`'s.
+A widget in the main screen, shown instead of the record (its abstract) at the full-text stage.
+The app's keys (i, e, m, u, r, j, k, q ...) work unchanged; the app hands ``/``, ``n`` and the
+scroll keys to this view while it is shown. The view's own keys (pages, ``N``, Methods/Results,
+``o``, ``a`` for the abstract) act while it has the focus (the app gives it the focus when it
+shows it). The text comes from :mod:`screener.fulltexts.store` (extracted once, cached in the
+database); the paging and search rules are :mod:`screener.fulltexts.reading`'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from screener.fulltexts.reading import Hit, find, heading, line_of, open_in_viewer
 from screener.fulltexts.store import Attached, attached, page_texts, resolve
 from screener.screening.session import Session
-from screener.tui.render import highlighted, progress_text, state_text
+from screener.tui.render import highlighted, state_text
 
 # key, action, help text (the bindings and this view's help)
 FULLTEXT_KEYS: tuple[tuple[str, str, str], ...] = (
-    ("right,right_square_bracket", "turn(1)", "next page"),
-    ("left,left_square_bracket", "turn(-1)", "previous page"),
-    ("pagedown,space", "page_down", "scroll down, then on to the next page"),
-    ("pageup", "page_up", "scroll up, then back to the previous page"),
+    ("right", "turn(1)", "next page"),
+    ("left", "turn(-1)", "previous page"),
     ("home", "turn(-9999)", "first page"),
-    ("slash", "find", "search in the text (Enter), then n / N"),
-    ("n", "find_next(1)", "next match (a note when nothing is searched)"),
-    ("N", "find_next(-1)", "previous match"),
+    ("N", "find_next(-1)", "previous match (/ searches, n: next match)"),
     ("M", "jump('methods')", "jump to the Methods heading"),
     ("R", "jump('results')", "jump to the Results heading"),
     ("o", "open_pdf", "open the PDF in the system viewer"),
-    ("a,escape", "abstract", "the record and its abstract (t: back here)"),
-    ("question_mark", "help", "these keys"),
+    ("a", "abstract", "the record and its abstract (t: back here)"),
 )
-KEY_LINE = " ←→ page  / find  n/N next  M/R Methods/Results  o open PDF  a abstract  ? keys"
-KEY_NAMES = {
-    "right_square_bracket": "]",
-    "left_square_bracket": "[",
-    "slash": "/",
-    "question_mark": "?",
-    ",": " ",
-}
+KEY_LINE = " ←→ page  / find  n/N next  M/R Methods/Results  o open PDF  a abstract  t text"
 MATCH_STYLE = "black on yellow"
 OTHER_MATCH_STYLE = "underline yellow"
 
 
-class FullTextScreen(Screen[None]):
+class FullTextView(Vertical, can_focus=True):
     """The current record's full text (or, without a PDF, its links and how to mark it)."""
 
-    CSS = """
-    FullTextScreen { layout: vertical; }
+    DEFAULT_CSS = """
+    FullTextView { width: 1fr; display: none; }
+    FullTextView.shown { display: block; }
     #ft-head { height: 3; background: $boost; padding: 0 1;
                text-wrap: nowrap; text-overflow: ellipsis; }
     #ft-body { height: 1fr; padding: 0 1; }
     #ft-find { dock: bottom; display: none; }
     #ft-find.shown { display: block; }
-    #ft-status { height: 1; background: $boost; }
     #ft-keys { height: 1; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(key, action, text, show=False) for key, action, text in FULLTEXT_KEYS
     ]
-    AUTO_FOCUS = ""  # nothing focused: the search box takes the keys only after /
 
-    def __init__(self, session: Session, at_end: Callable[[], bool]) -> None:
-        super().__init__()
+    def __init__(self, session: Session, at_end: Callable[[], bool], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.session = session
         self.at_end = at_end
         self.record_id: int | None = None
@@ -81,18 +68,27 @@ class FullTextScreen(Screen[None]):
         self.page = 0
         self.hits: list[Hit] = []
         self.hit = -1
-        self.showing_help = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="ft-head")
         with VerticalScroll(id="ft-body", can_focus=False):
             yield Static(id="ft-page")
         yield Input(placeholder="search in the text; Enter: find, Esc: cancel", id="ft-find")
-        yield Static(id="ft-status")
         yield Static(Text(KEY_LINE, no_wrap=True, overflow="ellipsis"), id="ft-keys")
 
-    def on_mount(self) -> None:
-        self.show_current()
+    @property
+    def reading(self) -> bool:
+        return self.has_class("shown")
+
+    def show(self, shown: bool) -> None:
+        """Show the view (and focus it) or hide it; the record view (``#body``) does the
+        opposite."""
+        self.set_class(shown, "shown")
+        for body in self.screen.query("#body"):
+            body.display = not shown
+        if shown:
+            self.show_current()
+            self.focus()
 
     # ------------------------------------------------------------------------------ content
     def show_current(self) -> None:
@@ -108,13 +104,13 @@ class FullTextScreen(Screen[None]):
                 if files:
                     self.file = files[0]
                     self.pages = page_texts(s.db, s.review.path, self.file)
-        self.showing_help = False
-        self.draw()
+        if self.reading:
+            self.draw()
 
     def draw(self, scroll_to: Hit | None = None) -> None:
-        self.query_one("#ft-head", Static).update(self.head_text())
+        # the head and status lines have fixed heights: repainted without a layout pass
+        self.query_one("#ft-head", Static).update(self.head_text(), layout=False)
         self.query_one("#ft-page", Static).update(self.body_text())
-        self.query_one("#ft-status", Static).update(progress_text(self.session))
         body = self.query_one("#ft-body", VerticalScroll)
         if scroll_to is None:
             body.scroll_home(animate=False)
@@ -145,8 +141,6 @@ class FullTextScreen(Screen[None]):
         return out
 
     def body_text(self) -> Text:
-        if self.showing_help:
-            return help_text()
         if self.record_id is None:
             return Text("")
         if self.file is None:
@@ -194,9 +188,7 @@ class FullTextScreen(Screen[None]):
         self.call_after_refresh(box.focus)
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
-        box = self.query_one("#ft-find", Input)
-        box.remove_class("shown")
-        self.set_focus(None)
+        self._close_find()
         self.hits = find(self.pages, event.value)
         self.hit = -1
         if not self.hits:
@@ -209,20 +201,16 @@ class FullTextScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         box = self.query_one("#ft-find", Input)
-        if box.has_class("shown"):
-            if event.key == "escape":
-                box.remove_class("shown")
-                self.set_focus(None)
-                event.stop()
-        elif self.showing_help:
-            self.showing_help = False
-            self.draw()
+        if box.has_class("shown") and event.key == "escape":
+            self._close_find()
             event.stop()
+
+    def _close_find(self) -> None:
+        self.query_one("#ft-find", Input).remove_class("shown")
+        self.focus()
 
     async def action_find_next(self, step: int) -> None:
         if not self.hits:
-            if step > 0:
-                await self.app.run_action("note")
             return
         self.hit = (self.hit + step) % len(self.hits)
         hit = self.hits[self.hit]
@@ -244,34 +232,8 @@ class FullTextScreen(Screen[None]):
         self.notify(open_in_viewer(resolve(self.session.review.path, self.file.path)))
 
     def action_abstract(self) -> None:
-        box = self.query_one("#ft-find", Input)
-        if box.has_class("shown"):
-            box.remove_class("shown")
-            self.set_focus(None)
-            return
-        self.dismiss(None)
-
-    def action_help(self) -> None:
-        self.showing_help = True
-        self.query_one("#ft-page", Static).update(help_text())
-        self.query_one("#ft-body", VerticalScroll).scroll_home(animate=False)
-
-
-def help_text() -> Text:
-    text = Text("Keys of the full-text view\n\n", style="bold")
-    for key, _action, about in FULLTEXT_KEYS:
-        shown = key
-        for name, char in KEY_NAMES.items():
-            shown = shown.replace(name, char)
-        text.append(f"  {shown:<22}", style="bold")
-        text.append(f"{about}\n")
-    text.append(
-        "\nThe decision keys are those of the record view: i include, e exclude (with the"
-        " reason's number), m maybe, u undo, r not retrieved, j/k next/previous record, q quit."
-        " Include terms are green, exclude terms red. Any key closes this help.",
-        style="dim",
-    )
-    return text
+        self.show(False)
+        self.app.set_focus(None)
 
 
 def no_pdf_text(session: Session, record_id: int) -> Text:
