@@ -178,6 +178,12 @@ def test_status_counts_lists_and_exports(setup: tuple[Review, Path], tmp_path: P
         ("7", "", ""),
         ("10", "1010", "https://doi.org/10.1000/ft.10"),
     ]
+    again = runner.invoke(
+        app, ["fulltext", "status", "-r", str(review.path), "--missing-out", str(out)]
+    )
+    assert again.exit_code == 1 and "already exists; nothing was written" in again.output
+    forced = ["fulltext", "status", "-r", str(review.path), "--missing-out", str(out), "--force"]
+    assert runner.invoke(app, forced).exit_code == 0
     ris = tmp_path / "missing.ris"
     runner.invoke(app, ["fulltext", "status", "-r", str(review.path), "--missing-out", str(ris)])
     text = ris.read_text(encoding="utf-8")

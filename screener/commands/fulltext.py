@@ -124,6 +124,9 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--missing-out", help="Write the missing full texts (.ris or .csv)."),
         ] = None,
+        force: Annotated[
+            bool, typer.Option("--force", help="Replace the --missing-out file if it exists.")
+        ] = False,
     ) -> None:
         """Full texts sought, attached, not retrieved (with reasons) and missing.
 
@@ -139,7 +142,7 @@ def register(app: typer.Typer) -> None:
         required = load_protocol(rev.protocol_path).reviewers
         data = fulltext_status(rev.db, required=required)
         written = (
-            write_missing(rev.db, missing_out, required=required)
+            write_missing(rev.db, missing_out, required=required, force=force)
             if missing_out is not None
             else None
         )

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from screener.outputs import printable
+
 MAX_BYTES = 300 * 1024 * 1024  # larger files are "enormous": not opened
 MAX_PAGES = 3000  # more pages than this: "enormous"
 HEAD_PAGES = 2  # pages read for matching
@@ -46,8 +48,9 @@ class PdfText:
 
 
 def clean(text: str) -> str:
-    """PDFium's page text with plain line ends and without its soft-hyphen markers."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "").replace("\x00", "")
+    """PDFium's page text with plain line ends, without its soft-hyphen markers and without
+    control characters or escape sequences (:func:`screener.outputs.printable`)."""
+    return printable(text.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", ""))
 
 
 def read_pdf(path: Path, pages: int | None = HEAD_PAGES, all_up_to: int = 0) -> PdfText:

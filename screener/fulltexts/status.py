@@ -34,6 +34,7 @@ from screener.errors import InputError
 from screener.fulltexts.store import attached
 from screener.handoff.ris_writer import write_ris
 from screener.handoff.studies import Entry
+from screener.outputs import check_output, safe_row
 from screener.record import Record
 from screener.screening.verdict import not_retrieved, stage_records
 
@@ -118,11 +119,17 @@ def missing_records(db: sqlite_utils.Database, *, required: int = 1) -> list[tup
     return out
 
 
-def write_missing(db: sqlite_utils.Database, path: Path, *, required: int = 1) -> int:
-    """Write the missing full texts as RIS (``.ris``) or CSV (``.csv``); return how many."""
+def write_missing(
+    db: sqlite_utils.Database, path: Path, *, required: int = 1, force: bool = False
+) -> int:
+    """Write the missing full texts as RIS (``.ris``) or CSV (``.csv``); return how many.
+
+    An existing file is replaced only with ``force``; CSV cells that a spreadsheet would read
+    as a formula are quoted (:mod:`screener.outputs`)."""
     kind = path.suffix.lower()
     if kind not in (".ris", ".csv"):
         raise InputError(f"{path}: the missing list is written as .ris or .csv.")
+    check_output(path, force)
     records = missing_records(db, required=required)
     try:
         with path.open("w", encoding="utf-8", newline="") as out:
@@ -147,17 +154,19 @@ def _write_csv(records: list[tuple[int, Record]], out: TextIO) -> None:
             else rec.url or ""
         )
         writer.writerow(
-            [
-                rid,
-                rec.pmid or "",
-                rec.doi or "",
-                rec.title or "",
-                "; ".join(rec.authors),
-                rec.year or "",
-                rec.journal or "",
-                rec.volume or "",
-                rec.issue or "",
-                rec.pages or "",
-                link,
-            ]
+            safe_row(
+                [
+                    str(rid),
+                    rec.pmid or "",
+                    rec.doi or "",
+                    rec.title or "",
+                    "; ".join(rec.authors),
+                    str(rec.year or ""),
+                    rec.journal or "",
+                    rec.volume or "",
+                    rec.issue or "",
+                    rec.pages or "",
+                    link,
+                ]
+            )
         )
