@@ -1,86 +1,202 @@
-"""Ranking speed: build the TF-IDF matrix once, then time retrains at 10k and 100k records.
+"""Ranking speed at 100k records: features once (cached), first model, refits, in one run.
 
-Run: .venv/bin/python bench/ranking_speed.py [--sizes 10000 100000] [--models svm lr nb]
+Run: .venv/bin/python bench/ranking_speed.py [--records 100000] [--workdir DIR] [--reference]
 
-Texts are synthetic (Zipf-distributed words from a 30,000-word vocabulary, about 180 words per
-record: a title plus an abstract); 3 % of records are "includes" that use a topic vocabulary
-more often. A retrain is Ranker.fit(labels): fitting the classifier on the labelled records,
-scoring every record and sorting the unlabelled ones. Printed: seconds to create the Ranker
-(keyword order, with four rare terms as in a real protocol), seconds to
-build the TF-IDF matrix (once per session, Ranker.prepare) and the median of 3 retrains at
-several label counts.
+Builds a review.db of synthetic records (Zipf words from a 30,000-word vocabulary, a 12-word
+title, a 120-240-word abstract, 3-8 keywords; 3 % "includes" use a topic vocabulary more often),
+then times, as the ranking process does it (``screener.ranking.worker``):
+
+- ``cold``: read the texts from the db, hash every record's 1-2-grams, write the cache file;
+- ``warm``: a new session: read the texts, check each record's digest, read the cache file, TF-IDF
+  (the features of an unchanged review);
+- ``incremental``: 1,000 records added to the review: the 100k cached rows reused, 1k hashed;
+- ``first model``: warm + the first fit on 2 labels + the order (what "model ready" waits for);
+- refits at 10, 100, 1,000, 10,000 and 50,000 labels (fit, score every record, order), median of 3.
+
+``--reference`` also times the code this replaced, scikit-learn's ``TfidfVectorizer`` (1-2-grams,
+min_df 2) on the same texts, so the figures can be read as ratios on a loaded machine.
+Prints the load average and this process's CPU time next to every wall time.
 """
 
 from __future__ import annotations
 
 import argparse
-import platform
+import os
+import random
 import statistics
+import tempfile
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from screener.ranking.ranker import Ranker
+from screener.db import DB_NAME, init_review
+from screener.ranking.features import cache_path, load_features
+from screener.ranking.ranker import Ranker, load_texts
+
+VOCABULARY = 30_000
 
 
-def synthetic_texts(n: int, seed: int = 0) -> tuple[list[str], np.ndarray]:
+def synthetic_records(n: int, seed: int = 0, start: int = 0) -> tuple[list[tuple[Any, ...]], Any]:
+    """Rows (title, abstract, keywords JSON) and the include labels of ``n`` records."""
     rng = np.random.default_rng(seed)
-    vocab = np.array([f"w{i}" for i in range(30_000)])
-    topic = rng.choice(len(vocab), 200, replace=False)
-    p = 1.0 / np.arange(1, len(vocab) + 1) ** 1.1
-    lengths = rng.integers(120, 240, size=n)
-    words = rng.choice(len(vocab), size=int(lengths.sum()), p=p / p.sum())
+    vocab = np.array([f"w{i}" for i in range(VOCABULARY)])
+    topic = rng.choice(VOCABULARY, 200, replace=False)
+    mesh = [f"Term{i} of heading" for i in range(3000)]
+    p = 1.0 / np.arange(1, VOCABULARY + 1) ** 1.1
+    lengths = rng.integers(132, 252, size=n)
+    words = rng.choice(VOCABULARY, size=int(lengths.sum()), p=p / p.sum())
     labels = rng.random(n) < 0.03
-    texts = []
-    start = 0
+    rows = []
+    pos = 0
+    pick = random.Random(seed + start)
     for length, is_include in zip(lengths, labels, strict=True):
-        record = words[start : start + length].copy()
-        start += length
+        record = words[pos : pos + length].copy()
+        pos += length
         if is_include:  # a tenth of an include's words come from the topic vocabulary
             record[: length // 10] = rng.choice(topic, length // 10)
         tokens = vocab[record]
-        texts.append(" ".join(tokens[:15]) + ".\n" + " ".join(tokens[15:]))
-    return texts, labels
+        keywords = pick.sample(mesh[:300] if is_include else mesh, pick.randint(3, 8))
+        rows.append(
+            (
+                " ".join(tokens[:12]).capitalize(),
+                " ".join(tokens[12:]),
+                '["' + '", "'.join(keywords) + '"]',
+            )
+        )
+    return rows, labels
+
+
+def build(folder: Path, n: int) -> Any:
+    review = init_review(folder, title=f"ranking bench {n}")
+    rows, labels = synthetic_records(n)
+    with review.db.conn:
+        review.db.conn.executemany(
+            "insert into records (title, abstract, keywords, authors, publication_types,"
+            " authors_translated, accessions, raw) values (?, ?, ?, '[]', '[]', '[]', '{}', '{}')",
+            rows,
+        )
+    review.close()
+    return labels
+
+
+def add_records(folder: Path, n: int) -> None:
+    review_db = folder / DB_NAME
+    import sqlite3
+
+    rows, _ = synthetic_records(n, seed=7, start=1)
+    db = sqlite3.connect(review_db)
+    with db:
+        db.executemany(
+            "insert into records (title, abstract, keywords, authors, publication_types,"
+            " authors_translated, accessions, raw) values (?, ?, ?, '[]', '[]', '[]', '{}', '{}')",
+            rows,
+        )
+    db.close()
+
+
+def timed(what: Callable[[], Any]) -> tuple[Any, float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = what()
+    return out, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def line(label: str, wall: float, cpu: float, extra: str = "") -> None:
+    load = os.getloadavg()[0]
+    print(f"{label:<44} {wall:8.2f} s wall {cpu:8.2f} s cpu  load {load:4.1f}  {extra}", flush=True)
+
+
+def ids_and_texts(folder: Path) -> tuple[list[int], list[str]]:
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{folder / DB_NAME}?mode=ro", uri=True)
+    try:
+        ids = [r[0] for r in db.execute("select id from records order by id")]
+        return ids, load_texts(db, ids)
+    finally:
+        db.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--models", nargs="+", default=["svm", "sgd", "nb"])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--model", default="svm")
+    parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--reference", action="store_true")
     args = parser.parse_args()
-    print(
-        f"machine: {platform.machine()}, {platform.processor() or '?'}, "
-        f"python {platform.python_version()}, {platform.system()} {platform.release()}"
-    )
-    for n in args.sizes:
-        t0 = time.perf_counter()
-        texts, labels = synthetic_texts(n)
-        print(f"\n{n:,} records (texts generated in {time.perf_counter() - t0:.1f} s)")
+    from screener.ranking.models import MODELS
+
+    weight = MODELS[args.model].keyword_weight
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = (args.workdir or Path(tmp)) / f"rank{args.records}"
+        if folder.exists():
+            import shutil
+
+            shutil.rmtree(folder)
+        _, wall, cpu = timed(lambda: build(folder, args.records))
+        labels = np.asarray(synthetic_records(args.records)[1])
+        line(f"build review ({args.records:,} records)", wall, cpu)
+        path = cache_path(folder)
+
+        (_ids, texts), wall, cpu = timed(lambda: ids_and_texts(folder))
+        line("read texts from review.db", wall, cpu)
+
+        def features() -> Any:
+            ids, texts = ids_and_texts(folder)
+            return load_features(path, ids, texts, keyword_weight=weight)
+
+        (feats, report), wall, cpu = timed(features)
+        line("cold: read + hash all + write cache", wall, cpu, f"{report}")
+        size = path.stat().st_size / 1e6
+        db_size = (folder / DB_NAME).stat().st_size / 1e6
+        print(f"cache file {size:.0f} MB, review.db {db_size:.0f} MB, ratio {size / db_size:.2f}")
+        (feats, report), wall, cpu = timed(features)
+        line("warm: read + digests + cache + TF-IDF", wall, cpu, f"{report}")
+        warm = wall
+        print(f"features: {feats.matrix.shape[1]:,} columns, {feats.matrix.nnz:,} non-zeros")
+
+        ranker = Ranker(texts, model=args.model, features=feats)
+        include, exclude = int(np.flatnonzero(labels)[0]), int(np.flatnonzero(~labels)[0])
+        _, wall, cpu = timed(lambda: (ranker.fit({include: True, exclude: False}), ranker.order()))
+        line("first fit (2 labels) + order", wall, cpu, f"first model ready {warm + wall:.2f} s")
+
         rng = np.random.default_rng(1)
-        for model in args.models:
-            t0 = time.perf_counter()
-            ranker = Ranker(texts, ["w1234", "w2345*", "w77 w78"], ["w3456"], model=model)
-            start = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            ranker.prepare()
-            build = time.perf_counter() - t0
-            print(
-                f"  {model}: Ranker() (keyword order) {start:.1f} s, matrix build {build:.1f} s, "
-                f"{ranker.matrix.shape[1]:,} features, {ranker.matrix.nnz:,} non-zeros"
+        for n_labels in (10, 100, 1_000, 10_000, 50_000):
+            if n_labels >= args.records:
+                break
+            chosen = rng.choice(args.records, n_labels, replace=False)
+            lab = {int(i): bool(labels[i]) for i in chosen}
+            lab[include], lab[exclude] = True, False
+            walls, cpus = [], []
+            for _ in range(3):
+                _, wall, cpu = timed(lambda lab=lab: (ranker.fit(lab), ranker.order()))
+                walls.append(wall)
+                cpus.append(cpu)
+            line(
+                f"refit with {len(lab):>6,} labels (median of 3)",
+                statistics.median(walls),
+                statistics.median(cpus),
             )
-            for n_labels in (100, 1_000, n // 10, n // 2):
-                chosen = rng.choice(n, n_labels, replace=False)
-                lab = {int(i): bool(labels[i]) for i in chosen}
-                lab[int(np.flatnonzero(labels)[0])] = True
-                times = []
-                for _ in range(3):
-                    t0 = time.perf_counter()
-                    ranker.fit(lab)
-                    times.append(time.perf_counter() - t0)
-                print(
-                    f"    retrain with {len(lab):>7,} labels: {statistics.median(times):.3f} s "
-                    f"(state says {ranker.state().fit_seconds:.3f} s)"
-                )
+
+        _, wall, cpu = timed(lambda: add_records(folder, 1000))
+        (feats, report), wall, cpu = timed(features)
+        line("incremental: 1,000 new records", wall, cpu, f"{report}")
+
+        if args.reference:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            vectorizer = TfidfVectorizer(
+                ngram_range=(1, 2), sublinear_tf=True, min_df=2, max_df=0.95, dtype=np.float32
+            )
+            _, wall, cpu = timed(lambda: vectorizer.fit_transform(texts))
+            line(
+                "reference: TfidfVectorizer(1-2-grams) build",
+                wall,
+                cpu,
+                f"warm/ref {warm / wall:.3f}",
+            )
 
 
 if __name__ == "__main__":

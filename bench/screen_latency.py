@@ -1,7 +1,11 @@
-"""Screening app latency: start-up, and key press -> next record drawn (Pilot-driven).
+"""Screening app latency: start-up, key press -> next record drawn, quit, memory (Pilot-driven).
 
-Builds reviews of N records directly in a review.db (synthetic titles/abstracts), then runs
-``ScreenApp`` headless with ``app.run_test()``. Prints one line per measurement.
+Builds reviews of N records directly in a review.db (synthetic titles/abstracts/keywords from
+bench/ranking_speed.py, 3 % includes; built in a child process, so this process's peak memory is
+the app's), then runs ``ScreenApp`` headless with ``app.run_test()``. In relevance order the
+reviewer presses ``i`` on true includes and ``e 1`` on the others, as fast as the screen is
+drawn, while the ranking process fits (``fits during presses`` counts the orders that arrived
+and were applied while the keys were pressed). Prints one line per measurement.
 
     .venv/bin/python bench/screen_latency.py [--sizes 1000 100000] [--presses 200]
 """
@@ -11,9 +15,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import random
+import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,6 +29,9 @@ from textual import events
 from screener.db import DB_NAME, connect, init_review, open_review
 from screener.screening.session import Session
 from screener.tui.app import ScreenApp
+
+sys.path.insert(0, str(Path(__file__).parent))
+from ranking_speed import synthetic_records
 
 VOCABULARY = """tacrolimus myositis dermatomyositis polymyositis patients trial cohort adults
 muscle strength skin lesions lung disease treatment placebo dose outcome mice case report
@@ -38,8 +47,7 @@ class TimedApp(ScreenApp):
         self.drawn = asyncio.Event()
         self.first_frame = asyncio.Event()
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # Textual calls ScreenApp.on_mount as well
         self.call_after_refresh(self.first_frame.set)
 
     def _decide(self, decision: str, reason: str | None = None) -> None:
@@ -61,54 +69,80 @@ class TimedApp(ScreenApp):
 def build(folder: Path, n: int, decided: int, seed: int = 1) -> None:
     review = init_review(folder, title=f"bench {n}")
     review.protocol_path.write_text(
-        '[review]\ntitle = "bench"\n[keywords]\ninclude = ["tacrolimus", "myositis*"]\n'
-        'exclude = ["mice", "review"]\n[reasons]\ntitle_abstract = ["Wrong population"]\n'
+        '[review]\ntitle = "bench"\n[keywords]\ninclude = ["w1234", "w2345*"]\n'
+        'exclude = ["w3456"]\n[reasons]\ntitle_abstract = ["Wrong population"]\n'
         'full_text = ["Wrong outcomes"]\n',
         encoding="utf-8",
     )
-    rng = random.Random(seed)
+    texts, labels = synthetic_records(n, seed)
     db = review.db
     rows = []
-    for i in range(n):
-        title = " ".join(rng.choices(WORDS, k=10)).capitalize()
-        abstract = " ".join(rng.choices(WORDS, k=180))
+    for i, (title, abstract, keywords) in enumerate(texts):
         authors = json.dumps([f"Author{i % 977} A", f"Writer{i % 631} B"])
-        rows.append((title, abstract, authors, 1990 + i % 35, f"10.9/b.{i}", str(30000000 + i)))
+        rows.append(
+            (title, abstract, keywords, authors, 1990 + i % 35, f"10.9/b.{i}", str(30000000 + i))
+        )
     with db.conn:
         db.conn.executemany(
-            "insert into records (title, abstract, authors, year, doi, pmid, keywords,"
+            "insert into records (title, abstract, keywords, authors, year, doi, pmid,"
             " publication_types, authors_translated, accessions, raw)"
-            " values (?, ?, ?, ?, ?, ?, '[]', '[]', '[]', '{}', '{}')",
+            " values (?, ?, ?, ?, ?, ?, ?, '[]', '[]', '{}', '{}')",
             rows,
         )
         db.conn.executemany(
             "insert into decisions (record_id, stage, reviewer, decision, source, created_at)"
             " values (?, 'title_abstract', 'ann', ?, 'human', '2026-01-01T00:00:00+00:00')",
-            [(i + 1, "exclude" if i % 5 else "include") for i in range(decided)],
+            [(i + 1, "include" if labels[i] else "exclude") for i in range(decided)],
         )
     review.close()
+    (folder / "labels.json").write_text(json.dumps([bool(x) for x in labels]))
+
+
+def memory_mb() -> tuple[float, float]:
+    """This process's resident memory now and its peak (VmRSS, VmHWM), in MB."""
+    fields = {}
+    for row in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = row.partition(":")
+        fields[key] = value
+    return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
 
 
 async def measure(folder: Path, order: str, presses: int, stage: str) -> dict[str, float]:
+    truth = json.loads((folder / "labels.json").read_text())
     t0 = time.perf_counter()
     review = open_review(folder)
     session = Session(review, stage, "ann", order=order)
     t_session = time.perf_counter() - t0
     app = TimedApp(session)
     out: dict[str, float] = {"session_s": t_session}
+    applied = 0
+    original = app._apply
+
+    def counting(ranked: list[int], trained_on: int) -> None:
+        nonlocal applied
+        applied += 1
+        original(ranked, trained_on)
+
+    app._apply = counting  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
         await app.first_frame.wait()
         out["startup_s"] = time.perf_counter() - t0  # to the first record drawn
         if order == "relevance":
             t1 = time.perf_counter()
-            while app.training or app.fit_pending or app.ranker is None:
+            while app.ranker is None:
+                await asyncio.sleep(0.02)
+            out["first_order_s"] = time.perf_counter() - t1
+            while app.training:  # features built and the first fit on the labels returned
                 await asyncio.sleep(0.05)
-            out["first_ranking_s"] = time.perf_counter() - t1
+            out["model_ready_s"] = time.perf_counter() - t1
+            out["trained"] = float(app.model_trained)
         times: list[float] = []
         cpus: list[float] = []
-        for k in range(presses):
+        applied = 0
+        for _k in range(presses):
             before = session.current
-            if k % 3:
+            assert before is not None
+            if truth[before - 1]:
                 wall, cpu = await app.key("i")
             else:  # exclude: e opens the reason dialog; timed from the digit
                 await pilot.press("e")
@@ -116,16 +150,25 @@ async def measure(folder: Path, order: str, presses: int, stage: str) -> dict[st
             times.append(wall)
             cpus.append(cpu)
             assert session.current != before
+        out["fits_during_presses"] = applied
+        out["includes_found"] = sum(
+            1 for d in session.decisions.values() if d.decision == "include"
+        )
         out["press_cpu_median_ms"] = 1000 * statistics.median(cpus)
         times.sort()
         out["press_median_ms"] = 1000 * statistics.median(times)
         out["press_p95_ms"] = 1000 * times[int(0.95 * (len(times) - 1))]
         out["press_max_ms"] = 1000 * times[-1]
+        out["rss_mb"], out["peak_rss_mb"] = memory_mb()
+        t_quit = time.perf_counter()
+        await pilot.press("q")
+    out["quit_s"] = time.perf_counter() - t_quit
     review.close()
     return out
 
 
 def report(label: str, figures: dict[str, float]) -> None:
+    figures["load"] = os.getloadavg()[0]
     print(label + "  " + "  ".join(f"{k} {v:.3f}" for k, v in figures.items()), flush=True)
 
 
@@ -142,6 +185,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100000])
     parser.add_argument("--presses", type=int, default=200)
     parser.add_argument("--orders", nargs="+", default=["file", "relevance"])
+    parser.add_argument("--shares", type=float, nargs="+", default=[0.0, 0.5])
     parser.add_argument(
         "--workdir", type=Path, help="keep the built reviews here and reuse them on later runs"
     )
@@ -149,11 +193,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = args.workdir or Path(tmp)
         for n in args.sizes:
-            for share in (0.0, 0.5):
+            for share in args.shares:
                 pristine = work / f"r{n}_{int(share * 100)}"
                 if not (pristine / DB_NAME).exists():
                     t = time.perf_counter()
-                    build(pristine, n, int(n * share))
+                    code = (
+                        "import screen_latency as s; "
+                        f"s.build(s.Path({str(pristine)!r}), {n}, {int(n * share)})"
+                    )
+                    subprocess.run(
+                        [sys.executable, "-c", code], check=True, cwd=Path(__file__).parent
+                    )
                     print(f"# built {pristine.name} in {time.perf_counter() - t:.1f} s")
                 size_mb = (pristine / DB_NAME).stat().st_size / 1e6
                 print(f"# {n} records, {int(n * share)} decided ({size_mb:.0f} MB)")
@@ -161,6 +211,11 @@ def main() -> None:
                     folder = fresh(pristine, Path(tmp) / "scratch")
                     figures = asyncio.run(measure(folder, order, args.presses, "title_abstract"))
                     report(f"{n:>7} records  decided {share:.0%}  order {order:<9}", figures)
+                    if order == "relevance":  # again, with the features cached by that run
+                        figures = asyncio.run(
+                            measure(folder, order, args.presses, "title_abstract")
+                        )
+                        report(f"{n:>7} records  decided {share:.0%}  relevance, warm", figures)
                 if share and "file" in args.orders:
                     folder = fresh(pristine, Path(tmp) / "scratch")
                     db = connect(folder / DB_NAME)

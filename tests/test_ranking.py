@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from screener.ranking.models import DEFAULT_MODEL
 from screener.ranking.ranker import Ranker, keyword_hits, record_text, training_labels
 
 TEXTS = [
@@ -28,8 +29,8 @@ def test_record_text_joins_fields_and_json_keywords() -> None:
         "abstract": "  An open trial.  ",
         "keywords": '["Tacrolimus", "Myositis"]',
     }
-    assert record_text(row) == "Tacrolimus in myositis\nAn open trial.\nTacrolimus; Myositis"
-    assert record_text({"title": "T", "keywords": "A; B"}) == "T\nA; B"
+    assert record_text(row) == "Tacrolimus in myositis\nAn open trial.\nkw_tacrolimus kw_myositis"
+    assert record_text({"title": "T", "keywords": "Aa b; Cc"}) == "T\nkw_aa_b kw_cc"
     assert record_text({}) == ""
 
 
@@ -83,11 +84,11 @@ def test_fit_ranks_similar_records_first_and_explains() -> None:
     assert (state.labels_used, state.includes_used, state.excludes_used) == (3, 1, 2)
     assert state.since_fit == 0
     assert state.fit_seconds > 0
-    assert state.model == "svm"
+    assert state.model == DEFAULT_MODEL
     assert ranker.state(n_labelled=5).since_fit == 2
 
 
-@pytest.mark.parametrize("model", ["svm", "sgd", "nb"])
+@pytest.mark.parametrize("model", ["svm-kw0-df1", "svm", "nb", "svm+nb"])
 def test_every_model_puts_the_similar_record_first(model: str) -> None:
     ranker = Ranker(TEXTS, model=model)
     ranker.fit({1: True, 0: False, 6: False})

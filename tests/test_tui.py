@@ -40,7 +40,7 @@ def rev(tmp_path: Path) -> Review:
 
 
 async def settle(app: ScreenApp, pilot: Pilot[str]) -> None:
-    """Wait (at most 60 s) until the ranking thread has delivered its order."""
+    """Wait (at most 60 s) until the ranking process has delivered its order."""
     for _ in range(1200):
         if not (app.training or app.fit_pending or app.ranker is None):
             break
@@ -215,7 +215,11 @@ async def test_relevance_order_retrains_in_a_worker(rev: Review) -> None:
         await pilot.press("e", "1")
         await settle(app, pilot)
         assert shown(app, "#status").endswith("· model +0")
-        await pilot.press("x")
+        await pilot.press("x")  # the ranking process answers
+        for _ in range(200):
+            if isinstance(app.screen, MessageScreen):
+                break
+            await pilot.pause(0.05)
         assert isinstance(app.screen, MessageScreen)
     assert [row[1] for row in log(rev)] == ["include", "exclude"]
 

@@ -34,8 +34,11 @@ def register(app: typer.Typer) -> None:
             int, typer.Option(min=0, help="Seed of the first run (run r uses seed+r).")
         ] = 0,
         model: Annotated[
-            str, typer.Option(help="Relevance model: svm (default), sgd or nb.")
-        ] = "svm",
+            str | None,
+            typer.Option(
+                help="Relevance model (default: the app's); see 'screener.ranking.models'."
+            ),
+        ] = None,
         retrain_every: Annotated[
             int | None,
             typer.Option(min=1, help="Records screened between refits (default: 1 up to 2,000)."),
@@ -59,10 +62,11 @@ def register(app: typer.Typer) -> None:
           screener simulate labelled.csv --model nb --curve recall.png
         """
         # numpy, scipy and scikit-learn load only when this command runs
-        from screener.ranking.models import MODELS
+        from screener.ranking.models import DEFAULT_MODEL, MODELS
         from screener.ranking.recall_curve import ascii_curve, save_png
         from screener.ranking.simulation import read_labelled, simulate
 
+        model = model or DEFAULT_MODEL
         if model not in MODELS:
             raise typer.BadParameter(f"choose one of {', '.join(MODELS)}", param_hint="--model")
         data = read_labelled(labelled, label_column)

@@ -1,23 +1,27 @@
 """Relevance ranking: which unscreened record is most likely an include (no UI here).
 
-The model is TF-IDF over each record's text (title, translated title, abstract, keywords) with a
-linear classifier trained on the screening decisions made so far. The TF-IDF matrix is built once
-per :class:`Ranker`, lazily: by :meth:`Ranker.prepare` or the first :meth:`Ranker.fit`, so both
-belong in a background worker, and creating a Ranker (keyword order only) is quick. A retrain
-only fits the classifier and scores every record, so it stays well under a second at 10k
-records (see bench/ranking_speed.py).
+The model is TF-IDF over each record's text (:func:`record_text`: title, translated title,
+abstract, and the keywords as tokens of their own) with a linear classifier trained on the
+screening decisions made so far. The features come from :mod:`screener.ranking.features`
+(hashed 1-2-gram counts cached per record in the review folder, TF-IDF applied when loaded); a
+Ranker is given them (``features=``, as the ranking process does) or builds them itself, lazily,
+by :meth:`Ranker.prepare` or the first :meth:`Ranker.fit`. A refit only fits the classifier and
+scores every record: well under 2 s at 100k records (bench/ranking_speed.py). In the screening
+app all of this runs in the ranking process (:mod:`screener.ranking.worker`).
 
-Models (``MODELS``; the default is ``DEFAULT_MODEL``, chosen by simulation, see bench/README.md):
+Models (``MODELS`` in :mod:`screener.ranking.models`; the default is ``DEFAULT_MODEL``, chosen by
+simulation on the three Cohen 2006 sets, leave-one-set-out, see bench/README.md):
 
-- ``svm``: linear SVM (squared hinge, C=0.11) on TF-IDF of word 1-2-grams (sublinear tf,
-  max_df 0.95), sample weights giving the includes 9.8 times the total weight of the excludes:
-  ASReview's ELAS u4 default with its published parameters (tuned by ASReview on SYNERGY, not
-  here), except that a word pair must occur in two records (min_df 2, for speed).
-- ``sgd``: logistic regression fitted by stochastic gradient descent (alpha 1e-4,
-  class_weight="balanced", fixed seed) on the same features.
-- ``nb``: multinomial naive Bayes (alpha=3.822) on TF-IDF of single words without English stop
-  words, includes weighted 1.2 times the excludes: ASReview's ELAS u3 (its v1-like NB + TF-IDF),
-  kept as the comparison baseline (``screener simulate --model nb``).
+- ``svm-kw0-df1`` (default): linear SVM (squared hinge, C=0.11) on TF-IDF of word 1-2-grams of
+  title and abstract (sublinear tf, max_df 0.95, min_df 1), sample weights giving the includes
+  9.8 times the total weight of the excludes: ASReview's ELAS u4 with its published parameters
+  (tuned by ASReview on SYNERGY, not here); keywords are left out.
+- ``svm``, ``svm-kw0.5``, ``svm-kw0``: the same SVM with the keyword tokens at weight 1 or 0.5
+  (each part, words and keywords, scaled to unit length) or left out, min_df 2.
+- ``nb``: multinomial naive Bayes (alpha=3.822, includes weighted 1.2:1): ASReview's ELAS u3;
+  ``lr``: logistic regression (liblinear, 9.8:1); ``svm+nb``, ``svm+lr``, ``svm+rocchio``: the
+  SVM plus a second model, their standardised scores added. Kept for comparison
+  (``screener simulate --model NAME``).
 
 Training labels: the caller passes ``{index: included?}``. Use :func:`training_labels` to turn
 screening verdicts into labels: ``include`` and ``maybe`` train as include (a maybe is a record
@@ -51,27 +55,34 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from screener.keywords import term_pattern
+from screener.ranking.features import Features, hash_counts, tfidf
 from screener.ranking.models import DEFAULT_MODEL as DEFAULT_MODEL
 from screener.ranking.models import MODELS as MODELS
-from screener.ranking.models import Scores, build_matrix
+from screener.ranking.models import Scores
 
 # --------------------------------------------------------------------------- record text
 
 
 def record_text(row: Mapping[str, Any]) -> str:
-    """The text the model reads for one ``records`` row: title, translated title, abstract and
-    keywords (a JSON list, a list, or a ``;``-separated string), one per line; missing parts
-    are skipped."""
+    """The text the model reads for one ``records`` row: title, translated title and abstract,
+    one per line, then the keywords (a JSON list, a list, or a ``;``-separated string) as
+    :func:`keyword_tokens`; missing parts are skipped."""
     parts = [str(row.get(k) or "").strip() for k in ("title", "title_translated", "abstract")]
-    keywords = row.get("keywords")
+    parts.append(keyword_tokens(row.get("keywords")))
+    return "\n".join(p for p in parts if p)
+
+
+def keyword_tokens(keywords: Any) -> str:
+    """Keywords (a list, a JSON list or a ``;``-separated string) as one token each:
+    ``Helicobacter pylori`` becomes ``kw_helicobacter_pylori``, so a keyword counts as itself
+    and never as the words of the abstract."""
     if isinstance(keywords, str) and keywords.strip().startswith("["):
         with contextlib.suppress(json.JSONDecodeError):
             keywords = json.loads(keywords)
-    if isinstance(keywords, list | tuple):
-        parts.append("; ".join(str(k) for k in keywords if k))
-    elif keywords:
-        parts.append(str(keywords))
-    return "\n".join(p for p in parts if p)
+    if isinstance(keywords, str):
+        keywords = keywords.split(";")
+    tokens = (re.sub(r"\W+", "_", str(k).lower()).strip("_") for k in keywords or ())
+    return " ".join(f"kw_{t}" for t in tokens if t)
 
 
 def load_texts(db: Any, record_ids: Sequence[int]) -> list[str]:
@@ -183,6 +194,7 @@ class Ranker:
         include_terms: Sequence[str] = (),
         exclude_terms: Sequence[str] = (),
         model: str = DEFAULT_MODEL,
+        features: Features | None = None,
     ) -> None:
         if model not in MODELS:
             raise ValueError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
@@ -194,7 +206,11 @@ class Ranker:
         self.exclude_terms = [t.term for t in self._exclude]
         self._texts = list(texts)
         self._matrix: sparse.csr_matrix | None = None
-        self._features: list[str] = []
+        self._features: Features | None = features
+        if features is not None:
+            if features.matrix.shape[0] != self.n:
+                raise ValueError(f"{features.matrix.shape[0]} feature rows for {self.n} texts")
+            self._matrix = features.matrix
         self._keyword_scores = np.array(
             [self._keyword_score(t) for t in self._texts], dtype=np.float64
         )
@@ -213,10 +229,11 @@ class Ranker:
 
     def _ensure_matrix(self) -> sparse.csr_matrix:
         if self._matrix is None:
-            matrix, features = build_matrix(self._texts, self.spec)
+            spec = self.spec
+            features = tfidf(hash_counts(self._texts), spec.keyword_weight, spec.min_df)
             with self._lock:
-                self._matrix, self._features = matrix, features
-            return matrix
+                self._matrix, self._features = features.matrix, features
+            return features.matrix
         return self._matrix
 
     @property
@@ -257,7 +274,7 @@ class Ranker:
             start = time.perf_counter()
             weights: NDArray[np.float64] | None = None
             if matrix is not None and matrix.shape[1] > 0:
-                model = self.spec.fit(matrix[idx], y)
+                model = self.spec.fit(matrix, idx, y)
                 weights = model.weights
                 order = _order_by(model.score(matrix), idx.tolist())
             else:
@@ -285,12 +302,8 @@ class Ranker:
             hits = _hits(self._texts[index], self._include)
             hits.sort(key=lambda h: -h[1])
             return [(term, float(count)) for term, count in hits[:n]]
-        row = matrix.getrow(index)
-        contributions = row.data.astype(np.float64) * weights[row.indices]
-        top = np.argsort(-contributions, kind="stable")[:n]
-        return [
-            (features[row.indices[i]], float(contributions[i])) for i in top if contributions[i] > 0
-        ]
+        assert features is not None
+        return features.explain(index, self._texts[index], weights, n)
 
     def state(self, n_labelled: int | None = None) -> RankerState:
         """The model's state. ``n_labelled`` (labels the reviewer has made now) gives

@@ -245,7 +245,7 @@ def simulate(
     if model not in MODELS:
         raise InputError(f"Unknown model {model!r}.", hint=f"Choose one of {', '.join(MODELS)}.")
     step = retrain_every or retrain_step(len(data.labels))
-    matrix, _ = build_matrix(data.texts, MODELS[model])
+    matrix = build_matrix(data.texts, MODELS[model])
     labels = np.asarray(data.labels, dtype=bool)
     n, n_inc = len(labels), data.n_includes
     result = Simulation(data, model, seed, step)

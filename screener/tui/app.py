@@ -1,8 +1,10 @@
 """``screener screen``: one record at a time, one key per decision, nothing lost on a crash.
 
 The app only draws and routes keys; the queue, decisions, undo and progress live in
-:class:`screener.screening.session.Session`. Relevance retraining runs in a thread worker with
-its own database connection, so a key press never waits for the model.
+:class:`screener.screening.session.Session`. The relevance model runs in a process of its own
+(:class:`screener.ranking.worker.RankingWorker`): the app sends the labels after a decision and
+applies each order it gets back to the records after the one shown, so a key press never waits
+for a fit. If that process fails, the app ranks by the protocol's keywords and says so.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from threading import Thread
-from time import monotonic
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -21,7 +22,8 @@ from textual.widgets import Static
 
 from screener.db import DB_NAME, connect
 from screener.errors import ScreenerError
-from screener.ranking.keyword_order import KeywordRanker, RankerLike, explain_terms, make_ranker
+from screener.ranking.keyword_order import KeywordRanker, RankerLike, explain_terms
+from screener.ranking.worker import Message, Ranked, RankingWorker
 from screener.screening.session import Session
 from screener.tui.fulltext import FullTextView
 from screener.tui.render import STAGE_NAMES, criteria_text, progress_text, record_text
@@ -99,18 +101,23 @@ class ScreenApp(ScreenTools):
     KEY_LINE = KEY_LINE
     MAIN_ACTIONS = frozenset(action.split("(")[0] for _key, action, _text in KEYS)
 
-    def __init__(self, session: Session, **kwargs: Any) -> None:
+    def __init__(self, session: Session, ranking_model: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.session = session
         self.at_end = session.finished
         self.shown: int | None = None  # the record on screen: every key acts on this one
         self.messages: list[str] = []
-        self.ranker: RankerLike | None = None
-        self.texts: list[str] | None = None  # set by the ranking thread
-        self.training = False
-        self.train_again = False
-        self.next_fit_at = 0.0  # monotonic time before which no new fit starts
-        self.fit_pending = False
+        self.ranking_model = ranking_model  # None: the default model
+        # the source of the current order: the worker once its first order arrived, or the
+        # keyword ranker this process falls back to when the worker fails
+        self.ranker: RankerLike | RankingWorker | None = None
+        self.worker: RankingWorker | None = None
+        self.ranking_failed: str | None = None
+        self.model_trained = False
+        self.training = False  # labels sent, their order not back yet
+        self.labels_dirty = False  # decisions made since the labels were sent
+        self.fit_pending = False  # (kept for callers that wait for the ranking to settle)
+        self.explain_request = 0
 
     # ------------------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -134,21 +141,21 @@ class ScreenApp(ScreenTools):
     def on_mount(self) -> None:
         self.refresh_view()
         if self.session.order_name == "relevance":
-            self.retrain()
+            self.start_ranking()
         if self.session.stage == "full_text":
             self.action_full_text()
 
     def model_state(self) -> str | None:
         if self.session.order_name != "relevance":
             return None
+        if self.ranking_failed is not None:
+            return "keyword order (model failed)"
         if self.ranker is None:
             return "model loading"
         since = len(self.session.decisions) - self.session.trained_on
-        state = getattr(self.ranker, "state", None)
-        trained = bool(getattr(state(), "trained", True)) if callable(state) else True
         # "model +3": three decisions since the last fit; keywords rank until one include and
         # one exclude are known
-        name = f"model +{since}" if trained else f"keywords +{since}"
+        name = f"model +{since}" if self.model_trained else f"keywords +{since}"
         return name + (" fitting" if self.training else "")
 
     def refresh_view(self) -> None:
@@ -199,8 +206,7 @@ class ScreenApp(ScreenTools):
             return
         self.at_end = self.session.finished
         self.refresh_view()
-        if self.session.order_name == "relevance":
-            self.retrain()
+        self.labels_changed()
 
     def action_include(self) -> None:
         if self._can_decide():
@@ -228,6 +234,7 @@ class ScreenApp(ScreenTools):
             return
         self.at_end = False
         self.refresh_view()
+        self.labels_changed()
         if kind == "duplicate":
             self.notify(f"Undone: #{rid} is no longer a duplicate (back in the queue).")
         elif kind == "retrieval":
@@ -348,39 +355,61 @@ class ScreenApp(ScreenTools):
             self.notify("x explains the relevance order (--order relevance) once it is ready.")
             return
         index = s.stage_index[s.current]
-        lines = explain_terms(self.ranker.explain(index))
+        if isinstance(self.ranker, RankingWorker):  # the answer comes back as a message
+            self.explain_request = self.ranker.explain(index)
+        else:
+            self._show_explanation(self.ranker.explain(index))
+
+    def _show_explanation(self, explanation: Any) -> None:
+        lines = explain_terms(explanation)
         text = Text("Terms that raised this record's rank\n\n", style="bold")
         text.append("\n".join(lines) if lines else "No term stands out for this record.")
         self.push_screen(MessageScreen(text))
 
     async def action_quit(self) -> None:
+        self.stop_ranking()
         self.exit(self.session.summary())
 
+    def on_unmount(self) -> None:
+        self.stop_ranking()
+
     # ------------------------------------------------------------------------------ ranking
-    def retrain(self) -> None:
-        """Refit the model in a thread (queued when a fit is running).
+    def start_ranking(self) -> None:
+        """Start the ranking process (once) and send it the labels made so far."""
+        if self.worker is not None or self.ranking_failed is not None:
+            return
+        s = self.session
+        self.worker = RankingWorker(
+            s.review.path / DB_NAME,
+            s.review.path,
+            s.stage_ids,
+            s.protocol.include_keywords,
+            s.protocol.exclude_keywords,
+            on_message=self._worker_message,
+            model=self.ranking_model,
+        )
+        self.worker.start()
+        self.send_labels()
 
-        Fits are spaced so the model thread takes at most about a third of the time
-        (a pause of twice the last fit's duration): on big reviews the keys stay quick.
-        """
-        if self.training:
-            self.train_again = True
+    def stop_ranking(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.stop()
+
+    def labels_changed(self) -> None:
+        """After a decision or an undo: send the labels once this key's frame is drawn."""
+        if self.worker is not None:
+            self.labels_dirty = True
+            self.call_after_refresh(self.send_labels)
+
+    def send_labels(self) -> None:
+        """Send the labels unless a fit is running (then they go when its order arrives: the
+        worker fits the newest labels only, so fits never queue up)."""
+        if self.worker is None or self.training:
             return
-        wait = self.next_fit_at - monotonic()
-        if wait > 0:
-            if not self.fit_pending:
-                self.fit_pending = True
-                self.set_timer(wait, self._fit_due)
-            return
+        self.labels_dirty = False
         self.training = True
-        self.train_again = False
-        # A daemon thread (not Textual's executor): quitting never waits for a long first fit.
-        thread = Thread(target=self._train, args=(self.session.labels(),), daemon=True)
-        thread.start()
-
-    def _fit_due(self) -> None:
-        self.fit_pending = False
-        self.retrain()
+        self.worker.send_labels(self.session.labels())
 
     def _post(self, callback: Callable[..., None], *args: Any) -> None:
         """Run ``callback`` on the app's thread; dropped when the app has already exited."""
@@ -388,51 +417,66 @@ class ScreenApp(ScreenTools):
             with suppress(RuntimeError):
                 self.call_from_thread(callback, *args)
 
-    def _train(self, labels: dict[int, bool]) -> None:
-        """Fit the ranker (in the ranking thread, with its own database connection)."""
-        s = self.session
-        ranker = self.ranker
-        include, exclude = s.protocol.include_keywords, s.protocol.exclude_keywords
-        if self.texts is None:
-            db = connect(s.review.path / DB_NAME)  # this thread's own connection
-            try:
-                from screener.ranking.ranker import load_texts  # numpy: load in this thread
+    def _worker_message(self, message: Message) -> None:
+        self._post(self._on_worker_message, message)  # called in the worker's reader thread
 
-                self.texts = load_texts(db, s.stage_ids)
-            finally:
-                db.close()
-        texts = self.texts
-        if ranker is None:
-            try:
-                ranker = make_ranker(texts, include, exclude)
-            except Exception as exc:  # a broken model must never stop the screening
-                self._post(self._model_failed, exc)
-                ranker = KeywordRanker(texts, include, exclude)
-        started = monotonic()
-        try:
-            ranker.fit(labels)
-        except Exception as exc:
-            self._post(self._model_failed, exc)
-            ranker = KeywordRanker(texts, include, exclude).fit(labels)
-        ranked = ranker.order()
-        self._post(self._ranked, ranker, ranked, len(labels), monotonic() - started)
+    def _on_worker_message(self, message: Message) -> None:
+        worker = self.worker
+        if worker is None:
+            return
+        kind = message[0]
+        if kind == "order":
+            ranked: Ranked = message[1]
+            self.ranker = worker
+            self.model_trained = ranked.trained
+            self.training = ranked.serial != worker.serial
+            self._apply(ranked.top, ranked.labels_used)
+            if self.labels_dirty:
+                self.send_labels()
+        elif kind == "explained" and message[1] == self.explain_request:
+            self._show_explanation(message[2])
+        elif kind == "error":
+            self._ranking_failed(str(message[1]))
+        elif kind == "exit":
+            self._ranking_failed(f"the ranking process ended, exit code {message[1]}")
 
-    def _model_failed(self, exc: Exception) -> None:
-        self.notify(f"Ranking failed ({exc}); using keyword order.", severity="warning")
-
-    def _ranked(
-        self, ranker: RankerLike, ranked: list[int], trained_on: int, seconds: float
-    ) -> None:
-        self.ranker = ranker
-        self.next_fit_at = monotonic() + 2 * seconds
+    def _apply(self, ranked: list[int], trained_on: int) -> None:
+        """Apply an order to the records after the one on screen (never that one)."""
         shown = self.session.current
         self.session.apply_ranking(ranked, trained_on)
-        self.training = False
         if not self.at_end and self.session.current != shown:
-            self.refresh_view()  # only before the first decision: the top-ranked record
+            self.refresh_view()
         else:  # keep the reader's place (and scroll position) in the record shown
             self.query_one("#status", Static).update(
                 progress_text(self.session, self.model_state())
             )
-        if self.train_again:
-            self.retrain()
+
+    def _ranking_failed(self, reason: str) -> None:
+        """Stop the worker and rank by the protocol's keywords in this process (a thread
+        reads the texts); keys keep working meanwhile."""
+        self.stop_ranking()
+        self.training = False
+        self.ranking_failed = reason
+        self.notify(
+            f"Ranking failed ({reason}); using keyword order.", severity="warning", timeout=10
+        )
+        Thread(target=self._keyword_order, args=(self.session.labels(),), daemon=True).start()
+        self.query_one("#status", Static).update(progress_text(self.session, self.model_state()))
+
+    def _keyword_order(self, labels: dict[int, bool]) -> None:
+        s = self.session
+        db = connect(s.review.path / DB_NAME)  # this thread's own connection
+        try:
+            from screener.ranking.ranker import load_texts
+
+            texts = load_texts(db, s.stage_ids)
+        finally:
+            db.close()
+        ranker = KeywordRanker(texts, s.protocol.include_keywords, s.protocol.exclude_keywords)
+        ranker.fit(labels)
+        self._post(self._keyword_ranked, ranker, ranker.order(), len(labels))
+
+    def _keyword_ranked(self, ranker: KeywordRanker, ranked: list[int], trained_on: int) -> None:
+        self.ranker = ranker
+        self.model_trained = False
+        self._apply(ranked, trained_on)

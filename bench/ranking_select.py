@@ -1,0 +1,99 @@
+"""Model choice by leave-one-set-out: pick on two labelled sets, report on the third, rotate.
+
+    .venv/bin/python bench/ranking_select.py ../shared/benchmarks/screening/Cohen_2006_*.csv \\
+        --models svm svm+nb svm+lr svm+rocchio --seeds 1 2 3 4 5 --out select.jsonl
+
+Runs ``screener.ranking.simulation.simulate`` for every set, model and seed (the same priors as
+``screener simulate``), appends one JSON line per run to ``--out`` (runs already there are not
+repeated), then prints, for each held-out set, the model with the best mean WSS@95 on the
+OTHER sets and its WSS@95 on the held-out one. Only those held-out figures are unbiased; the
+per-set table of every model is development data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+
+from screener.ranking.simulation import LabelledSet, read_labelled, simulate
+
+TEXTS = ("all", "no_keywords", "keyword_words")
+
+
+def with_text(data: LabelledSet, variant: str) -> LabelledSet:
+    """The set with another record text: ``all`` (title, abstract, keywords: record_text,
+    each keyword one token), ``no_keywords`` (title and abstract only), ``keyword_words``
+    (the keywords' words as more words of the text, with pairs across keywords)."""
+    if variant == "all":
+        return data
+    with data.path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    texts = []
+    for row in rows:
+        text = (row.get("title") or "") + "\n" + (row.get("abstract") or "")
+        if variant == "keyword_words":
+            text += "\n" + (row.get("keywords") or "")
+        texts.append(text)
+    return LabelledSet(data.path, data.label_column, texts, data.labels)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sets", type=Path, nargs="+")
+    parser.add_argument("--models", nargs="+", required=True)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--texts", nargs="+", default=["all"], choices=TEXTS)
+    args = parser.parse_args()
+    done: dict[tuple[str, str, int], dict[str, float]] = {}
+    if args.out.exists():
+        for line in args.out.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            done[(row["set"], row["model"], row["seed"])] = row
+    candidates = [m if t == "all" else f"{m}/{t}" for t in args.texts for m in args.models]
+    for path in args.sets:
+        original = read_labelled(path)
+        for candidate in candidates:
+            model, _, text = candidate.partition("/")
+            data = with_text(original, text or "all")
+            for seed in args.seeds:
+                if (path.name, candidate, seed) in done:
+                    continue
+                load = os.getloadavg()[0]
+                t0 = time.perf_counter()
+                run = simulate(data, runs=1, seed=seed, model=model).ranked[0]
+                row = {
+                    "set": path.name,
+                    "model": candidate,
+                    "seed": seed,
+                    "wss_95": run.metrics["wss_95"],
+                    "recall_at_10": run.metrics["recall_at_10"],
+                    "seconds": time.perf_counter() - t0,
+                    "load": load,
+                }
+                done[(path.name, candidate, seed)] = row
+                with args.out.open("a", encoding="utf-8") as handle:
+                    handle.write(json.dumps(row) + "\n")
+                print(json.dumps(row), flush=True)
+    names = [p.name for p in args.sets]
+
+    def mean(set_name: str, model: str) -> float:
+        return statistics.mean(done[(set_name, model, s)]["wss_95"] for s in args.seeds)
+
+    print("\nmean WSS@95 over seeds (development figures):")
+    for model in candidates:
+        print(f"  {model:<26}" + "  ".join(f"{n[:24]:>24} {mean(n, model):.3f}" for n in names))
+    print("\nleave-one-set-out (picked on the other sets, reported on the held-out one):")
+    for held in names:
+        others = [n for n in names if n != held]
+        best = max(candidates, key=lambda m: statistics.mean(mean(n, m) for n in others))
+        print(f"  held out {held}: picked {best}, WSS@95 {mean(held, best):.3f}")
+
+
+if __name__ == "__main__":
+    main()
