@@ -203,8 +203,8 @@ def test_app_falls_back_to_keyword_order_and_keys_still_work(tmp_path: Path, fai
                 assert app.worker is not None and app.worker.pid is not None
                 os.kill(app.worker.pid, signal.SIGKILL)
             await _until(pilot, lambda: app.ranking_failed is not None)
-            notes = [n.message for n in app._notifications]  # the reviewer is told
-            assert any("Ranking failed" in n and "keyword order" in n for n in notes)
+            # the reviewer is told, on the key line
+            assert any(m.startswith("Ranking failed; using keyword order") for m in app.messages)
             await _until(pilot, lambda: app.ranker is not None and app.worker is None)
             assert "keyword order (model failed)" in _status(app)
             shown = app.session.current

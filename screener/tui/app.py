@@ -458,7 +458,7 @@ class ScreenApp(ScreenTools):
         self.training = False
         self.ranking_failed = reason
         self.notify(
-            f"Ranking failed ({reason}); using keyword order.", severity="warning", timeout=10
+            f"Ranking failed; using keyword order ({reason}).", severity="warning", timeout=10
         )
         Thread(target=self._keyword_order, args=(self.session.labels(),), daemon=True).start()
         self.query_one("#status", Static).update(progress_text(self.session, self.model_state()))
