@@ -50,8 +50,8 @@ class TimedApp(ScreenApp):
     def on_mount(self) -> None:  # Textual calls ScreenApp.on_mount as well
         self.call_after_refresh(self.first_frame.set)
 
-    def _decide(self, decision: str, reason: str | None = None) -> None:
-        super()._decide(decision, reason)
+    def _decide(self, decision: str, reason: str | None = None, shown: int | None = None) -> None:
+        super()._decide(decision, reason, shown)
         self.call_after_refresh(self.drawn.set)
 
     async def key(self, key: str) -> tuple[float, float]:
