@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Any
 
 TOP = 2000  # indices of the best unlabelled records sent with each order
-STOP_WAIT = 0.2  # seconds stop() waits for the process to end before it kills it
 
 
 @dataclass(frozen=True)
@@ -162,16 +161,13 @@ class RankingWorker:
         return self._requests
 
     def stop(self) -> None:
-        """End the process (a fit in progress is abandoned): at most about STOP_WAIT s."""
+        """End the process at once (a fit in progress is abandoned; killing is safe: the
+        process writes nothing but the cache file, and that by an atomic rename)."""
         self._stopping = True
-        self._send(("stop",))
         self._outbox.put(None)
         process = self.process
         if process is not None and process.is_alive():
-            process.join(STOP_WAIT / 2)
-            if process.is_alive():
-                process.kill()
-                process.join(STOP_WAIT / 2)
+            process.kill()
         if self._conn is not None:
             self._conn.close()
 
