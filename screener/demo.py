@@ -35,6 +35,7 @@ from screener.render.forest import draw_forest
 from screener.render.report import write_report
 from screener.render.tables import write_flow
 from screener.screening.agreement import agreement
+from screener.screening.blinding import unblind
 from screener.screening.criteria import apply_criteria
 from screener.screening.decisionfile import decide_from_file
 from screener.screening.protocol import load_protocol
@@ -144,9 +145,14 @@ def _first_round(review: Review, source: Path, result: DemoResult, say: Say) -> 
     say(f"4. Automatic limits marked {criteria.total_excluded} records ineligible: {reasons}.")
     decided = decide_from_file(review, source / "decisions.csv")
     decide_from_file(review, source / "retrieval.csv")
-    say(f"5. Two reviewers' decisions replayed from decisions.csv ({decided.added} decisions):")
+    lifted = unblind(review.db, "lead", "both reviewers finished (worked example)")
+    say(
+        f"5. Two reviewers' decisions replayed from decisions.csv ({decided.added} decisions;"
+        f" {protocol.reviewers} reviewers required per record,"
+        f" blinding lifted by {lifted.reviewer}):"
+    )
     for stage, label in STAGE_LABELS.items():
-        agreed = agreement(review.db, stage, *REVIEWERS)
+        agreed = agreement(review.db, stage, *REVIEWERS, required=protocol.reviewers)
         current = current_decisions(review.db, stage).values()
         differ = sum(
             1
@@ -162,7 +168,7 @@ def _first_round(review: Review, source: Path, result: DemoResult, say: Say) -> 
             f"({agreed.n - agreed.agree} on exclude vs keep), {consensus} resolved by consensus; "
             f"agreement {percent}, Cohen's kappa {kappa} (maybe counts as keep)."
         )
-    studies = select(review.db, "full-text", "included")
+    studies = select(review.db, "full-text", "included", required=protocol.reviewers)
     result.included = [entry.label for entry in studies]
     say(f"6. Included: {len(studies)} studies (the paper reports 8): {', '.join(result.included)}.")
     prisma = review.path / "prisma"

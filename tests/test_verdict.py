@@ -111,9 +111,10 @@ def test_every_library_call_passes_the_required_reviewers() -> None:
     import ast
     from pathlib import Path
 
-    wanted = {"verdicts", "stage_records", "included", "conflicts", "progress"}
+    wanted = {"verdicts", "stage_records", "included", "conflicts", "progress", "select"}
+    wanted |= {"agreement", "pairwise", "reviewers"}
     homes = ("verdict", "progress", "agreement")
-    modules = {f"screener.screening.{m}" for m in homes}
+    modules = {f"screener.screening.{m}" for m in homes} | {"screener.handoff.studies"}
     missing = []
     for path in sorted((Path(__file__).parents[1] / "screener").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -254,6 +254,11 @@ names = ["muscle_strength", "physical_function", "ck_decreased", "fvc", "dlco"]
 
 [dedupe]
 prefer_databases = ["PubMed", "Embase", "CENTRAL", "CNKI"]
+
+[screening]
+# dual screening (reconstruction): both reviewers of decisions.csv screen every record and their
+# disagreements are settled by consensus rows; blind until `screener unblind` (the default)
+reviewers = 2
 """  # noqa: E501 (TOML lines are written as they should read)
 
 

@@ -85,6 +85,10 @@ def register(app: typer.Typer) -> None:
             ),
         ],
         review: ReviewDir = DEFAULT_REVIEW,
+        reviewer: Annotated[
+            list[str] | None,
+            typer.Option(help="Apply only this reviewer's rows (repeatable)."),
+        ] = None,
     ) -> None:
         """Record decisions in bulk from a CSV file (replaying it again adds nothing).
 
@@ -103,9 +107,10 @@ def register(app: typer.Typer) -> None:
         Examples:
           screener decide --file decisions.csv --review my-review
           screener decide --file retrieval.csv
+          screener decide --file decisions.csv --reviewer ann
         """
         rev = open_review(review)
-        result = decide_from_file(rev, file)
+        result = decide_from_file(rev, file, reviewer or None)
         Console(highlight=False, soft_wrap=True).print(
             f"{file}: added {_plural(result.added, 'decision')}, {result.already} already present.",
             markup=False,

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -261,10 +261,15 @@ def apply_decisions(
     return result
 
 
-def decide_from_file(review: Review, path: Path) -> ApplyResult:
-    """Read, check and apply a decisions file (all or nothing)."""
+def decide_from_file(
+    review: Review, path: Path, reviewers: Sequence[str] | None = None
+) -> ApplyResult:
+    """Read, check and apply a decisions file (all or nothing); ``reviewers``: apply only the
+    rows of these reviewers (the whole file is still checked)."""
     protocol = load_protocol(review.protocol_path)
     planned = read_decisions_csv(path, protocol, RecordIndex(review.db))
+    if reviewers:
+        planned = [p for p in planned if p.reviewer in reviewers]
     result = apply_decisions(review.db, planned)
     full_text = {p.record_id for p in planned if p.stage == "full_text"}
     if full_text:
