@@ -177,7 +177,8 @@ def _links(doi: str | None, pmid: str | None) -> str:
 
 def _included_section(review: Review) -> str:
     parts = ['<section id="included"><h2>Included studies</h2>']
-    studies = select(review.db, "full-text", "included")
+    required = load_protocol(review.protocol_path).reviewers
+    studies = select(review.db, "full-text", "included", required=required)
     if not studies:
         parts.append(pending("no study has been included at full text yet."))
         parts.append("</section>")
