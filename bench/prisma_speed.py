@@ -1,4 +1,5 @@
-"""How long `screener prisma` takes to count a review of 100,000 records (target: under 2 s).
+"""How long `screener prisma` and `screener status` take on a review of 100,000 records
+(target, issue 15: under 1 s each).
 
 Builds a review in a temporary folder with rows inserted directly (searches of every source
 type and two rounds, duplicates, study links, title/abstract and full-text decisions from two
@@ -6,7 +7,10 @@ reviewers with conflicts settled by consensus, automation exclusions, not-retrie
 then times:
 
 * the counts alone (``compute_flow`` + identity checks), best of 5, with a profile summary;
-* the whole command, ``screener prisma --out FLOW.json`` and ``--out FLOW.svg``, as a subprocess.
+* ``review_status`` (what ``screener status`` counts), best of 3;
+* the whole commands as subprocesses: ``screener prisma --out`` .json, .csv, .svg, ``screener
+  prisma`` refusing (decisions pending), ``screener status`` and ``status --json``, with an empty
+  python process as the reference.
 
 Run: ``.venv/bin/python bench/prisma_speed.py [N]``.
 """
@@ -27,6 +31,7 @@ from pathlib import Path
 
 from screener.db import init_review
 from screener.prisma.identities import checked_flow
+from screener.screening.status import review_status
 
 SEARCHES = [
     ("PubMed", "database", 1, 0.30),
@@ -143,20 +148,44 @@ def main() -> None:
         pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(12)
         print("\n".join(out.getvalue().splitlines()[:32]))
         review.close()
-        exe = Path(sys.executable).with_name("screener")
-        for suffix in (".json", ".svg"):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        review = open_review(folder)
+        status_times = []
+        for _ in range(3):
             start = time.perf_counter()
-            subprocess.run(
-                [str(exe), "prisma", "-r", str(folder), "--allow-incomplete",
-                 "--out", str(Path(tmp) / f"flow{suffix}")],
-                check=True, capture_output=True,
-            )  # fmt: skip
-            wall = time.perf_counter() - start
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-            print(f"screener prisma --out flow{suffix} (whole process, imports included): "
-                  f"{wall:.3f} s wall, {used:.3f} s CPU")  # fmt: skip
+            review_status(review)
+            status_times.append(time.perf_counter() - start)
+        review.close()
+        print(f"status counts (review_status), best of 3: {min(status_times):.3f} s")
+        exe = Path(sys.executable).with_name("screener")
+        baseline = _timed([sys.executable, "-c", "pass"])
+        print(
+            f"reference: an empty python process {baseline[0]:.3f} s wall, {baseline[1]:.3f} s CPU"
+        )
+        runs = [
+            (f"prisma --out flow{suffix}", ["prisma", "-r", str(folder), "--allow-incomplete",
+                                             "--out", str(Path(tmp) / f"flow{suffix}")], 0)
+            for suffix in (".json", ".csv", ".svg")
+        ] + [
+            ("prisma (refused: pending)", ["prisma", "-r", str(folder)], 1),
+            ("status", ["status", "-r", str(folder)], 0),
+            ("status --json", ["status", "-r", str(folder), "--json"], 0),
+        ]  # fmt: skip
+        for label, args, code in runs:
+            wall, used = _timed([str(exe), *args], code)
+            ratio = used / baseline[1]
+            print(f"screener {label} (whole process, imports included): "
+                  f"{wall:.3f} s wall, {used:.3f} s CPU, {ratio:.1f}x an empty python")  # fmt: skip
+
+
+def _timed(args: list[str], code: int = 0) -> tuple[float, float]:
+    """Wall and CPU time of one subprocess (its exit code checked)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(args, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert done.returncode == code, (args, done.stderr[-400:])
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 if __name__ == "__main__":

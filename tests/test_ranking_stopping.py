@@ -59,3 +59,36 @@ def test_edges() -> None:
         stopping_estimate([True, False, False], 2)
     with pytest.raises(ValueError, match="strictly between"):
         stopping_estimate([True], 2, recall_target=1.0)
+
+
+def test_p_value_short_cut_equals_the_cdf_at_every_n() -> None:
+    """recall_p_value returns 0 at once when some n has p exactly 0; the plain evaluation of the
+    hypergeometric cdf at every n gives the same value, early and late in screening."""
+    import math
+    import random
+
+    import numpy as np
+    from scipy.stats import hypergeom
+
+    def plain(found: list[bool], total: int, target: float) -> float:
+        recent = np.asarray(found[::-1], dtype=np.int64)
+        k, n = np.cumsum(recent), np.arange(1, len(found) + 1)
+        r = int(recent.sum())
+        urn = total - len(found) + n
+        k_min = math.floor(r / target + 1e-9) + 1 - (r - k)
+        p = np.where(k_min > urn, 0.0, hypergeom.cdf(k, urn, np.minimum(k_min, urn), n))
+        return float(np.clip(p.min(), 0.0, 1.0))
+
+    rng = random.Random(5)
+    zeros = 0
+    for _ in range(60):
+        total = rng.randrange(20, 400)
+        seen = rng.randrange(1, total)
+        rate = rng.choice([0.02, 0.1, 0.3])
+        front = rng.random()  # includes found early (a good ranking) or spread out
+        found = [rng.random() < (rate * 3 if i < front * seen else rate / 3) for i in range(seen)]
+        for target in (0.8, 0.95):
+            expected = plain(found, total, target)
+            assert recall_p_value(found, total, target) == expected
+            zeros += expected == 0.0
+    assert 0 < zeros < 120  # both branches taken

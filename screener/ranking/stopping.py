@@ -103,8 +103,13 @@ def recall_p_value(found: Sequence[bool], total: int, recall_target: float) -> f
     r_seen = int(recent.sum())
     urn = total - n_seen + n
     k_min = math.floor(r_seen / recall_target + 1e-9) + 1 - (r_seen - k)
-    p = hypergeom.cdf(k, urn, np.minimum(k_min, urn), n)
-    p = np.where(k_min > urn, 0.0, p)
+    good = np.minimum(k_min, urn)
+    # p is exactly 0 where k_min > urn, and where k lies below the support of the
+    # hypergeometric (fewer includes seen than the urn forces): then the minimum is 0, without
+    # evaluating the cdf at every n (seconds at 100,000 records)
+    if np.any(k_min > urn) or np.any(k < n - (urn - good)):
+        return 0.0
+    p = hypergeom.cdf(k, urn, good, n)
     return float(np.clip(p.min(), 0.0, 1.0))
 
 

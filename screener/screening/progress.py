@@ -32,6 +32,7 @@ import sqlite_utils
 from screener.screening.verdict import (
     AUTOMATION_SOURCE,
     HUMAN_SOURCES,
+    Decision,
     Verdict,
     current_decisions,
     not_retrieved,
@@ -102,13 +103,15 @@ def progress(
     required: int,
     reviewer: str | None = None,
     title_abstract: dict[int, Verdict] | None = None,
+    current: dict[int, dict[str, Decision]] | None = None,
 ) -> StageProgress:
     """The progress of ``stage`` with ``required`` human reviewers per record.
 
     ``reviewers`` holds every human reviewer of the review (:func:`human_reviewers`), or, when
     ``reviewer`` is given, that reviewer alone (always present, even before their first
     decision): what a blinded reviewer may see. ``title_abstract``: the title/abstract verdicts
-    (same ``required``) when already computed, for the full-text stage.
+    (same ``required``) when already computed; ``current``: ``current_decisions(db, stage)``
+    when already read (both save a pass over the log).
     """
     if stage == "full_text":
         ta = (
@@ -121,7 +124,9 @@ def progress(
         missing = set(not_retrieved(db)) & set(at_stage)
     else:
         at_stage = stage_records(db, stage, required=required)
-        final = verdicts(db, stage, required=required)
+        final = (
+            title_abstract if title_abstract is not None else verdicts(db, stage, required=required)
+        )
         missing = set()
     assessed = [rid for rid in at_stage if rid not in missing]
     assessed_set = set(assessed)
@@ -138,11 +143,13 @@ def progress(
     queue = len(assessed) - by_criteria
     counts: dict[str, Counter[str]] = {}
     why: dict[str, Counter[str]] = {}
-    for rid, by in current_decisions(db, stage, reviewer).items():
+    if current is None:
+        current = current_decisions(db, stage, reviewer)
+    for rid, by in current.items():
         if rid not in assessed_set:
             continue
         for who, d in by.items():
-            if d.source not in HUMAN_SOURCES:
+            if d.source not in HUMAN_SOURCES or (reviewer is not None and who != reviewer):
                 continue
             counts.setdefault(who, Counter())[d.decision] += 1
             if d.decision == "exclude":

@@ -68,12 +68,25 @@ import sqlite_utils
 from screener.db import Review
 from screener.screening.agreement import AGREEMENT_NOTE, pairwise
 from screener.screening.blinding import blinded, unblinding
-from screener.screening.progress import StageProgress, progress
+from screener.screening.progress import StageProgress, progress, stage_records_from
 from screener.screening.protocol import load_protocol
-from screener.screening.verdict import AUTOMATION_SOURCE, STAGES, Verdict, verdicts
+from screener.screening.verdict import (
+    AUTOMATION_SOURCE,
+    STAGES,
+    Decision,
+    Verdict,
+    current_decisions,
+    verdicts,
+)
 
 
-def _stage(db: sqlite_utils.Database, p: StageProgress, hidden: bool) -> dict[str, Any]:
+def _stage(
+    db: sqlite_utils.Database,
+    p: StageProgress,
+    hidden: bool,
+    current: dict[int, dict[str, Decision]],
+    eligible: set[int],
+) -> dict[str, Any]:
     return {
         "records": p.records,
         "not_retrieved": p.not_retrieved,
@@ -112,7 +125,7 @@ def _stage(db: sqlite_utils.Database, p: StageProgress, hidden: bool) -> dict[st
                 "percent": None if a.percent is None else round(a.percent, 4),
                 "kappa": None if a.kappa is None else round(a.kappa, 4),
             }
-            for a in pairwise(db, p.stage, required=p.required)
+            for a in pairwise(db, p.stage, current, eligible, required=p.required)
         ],
     }
 
@@ -140,13 +153,22 @@ def review_status(review: Review, reviewer: str | None = None) -> dict[str, Any]
     hidden = blinded(review)
     ta = verdicts(db, "title_abstract", required=required)
     stages = {}
+    title_abstract = [r[0] for r in db.execute("select id from records where duplicate_of is null")]
+    eligible = {"title_abstract": set(title_abstract), "full_text": set(stage_records_from(db, ta))}
     for stage in STAGES:
-        p = progress(db, stage, required=required, reviewer=reviewer, title_abstract=ta)
+        current = current_decisions(db, stage)  # read once for progress and agreement
+        p = progress(
+            db,
+            stage,
+            required=required,
+            reviewer=reviewer,
+            title_abstract=ta,
+            current=current,
+        )
         if hidden and reviewer is None:
             p = StageProgress(**{**asdict(p), "reviewers": {}})
-        stages[stage] = _stage(db, p, hidden)
+        stages[stage] = _stage(db, p, hidden, current, eligible[stage])
     lifted = unblinding(db)
-    title_abstract = [r[0] for r in db.execute("select id from records where duplicate_of is null")]
     return {
         "searches": searches,
         "records": {"total": total, "canonical": canonical, "duplicates": total - canonical},
