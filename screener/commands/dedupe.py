@@ -102,8 +102,9 @@ def register(app: typer.Typer) -> None:
                     f"Reviewed {app_.decided} pair(s); {len(lib.review_queue(rev.db))} left."
                 )
                 return
-            with transaction(rev.db):  # the whole run: all of its links or none
-                summary = lib.deduplicate(rev.db, prefer, full=full)
+            # all of a run's writes are one transaction inside (the write lock is taken after
+            # the comparison, so the screening app is not kept waiting meanwhile)
+            summary = lib.deduplicate(rev.db, prefer, full=full)
             _print_summary(console, rev.db, summary)
         finally:
             rev.close()

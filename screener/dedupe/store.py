@@ -9,6 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from screener.db import now
+from screener.db import transaction as write_transaction
 from screener.dedupe.clustering import Member, components, keeper
 from screener.dedupe.features import FeatureCache, Features, features
 from screener.dedupe.rules import Verdict
@@ -26,18 +27,10 @@ _COLUMNS = (
 
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[None]:
-    """One transaction for a batch of writes (the connection may be in autocommit mode)."""
-    conn = db.conn
-    if conn.in_transaction:
+    """One transaction for a batch of writes: the review's one helper, screener.db.transaction
+    (BEGIN IMMEDIATE; joins an outer transaction)."""
+    with write_transaction(db):
         yield
-        return
-    conn.execute("begin")
-    try:
-        yield
-    except BaseException:
-        conn.execute("rollback")
-        raise
-    conn.execute("commit")
 
 
 def rows(
