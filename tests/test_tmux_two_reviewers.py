@@ -171,6 +171,8 @@ def test_two_reviewers_a_crash_and_conflicts_resolved_in_the_app(
     tmux.start("bob", screen("bob"))
     shown = tmux.wait("bob", "3/8 done")
     assert "#4" in shown and "他克莫司" in shown
+    tmux.run("send-keys", "-t", "bob", "n", "o", "k", "Enter")  # a burst: n opens the note
+    tmux.wait("bob", "Note on #4 saved.")
     tmux.keys("bob", "i", "i", "i", "m", until="7/8 done")
     tmux.keys("bob", "i", until="End of the queue")
     tmux.keys("bob", "q")

@@ -22,7 +22,7 @@ from screener.errors import ScreenerError
 from screener.screening.blinding import blinded
 from screener.screening.listing import ListedRecord, list_records, parse_filter
 from screener.screening.session import Session
-from screener.tui.dialogs import PickList
+from screener.tui.dialogs import PickList, early_typing
 from screener.tui.render import DECISION_STYLES
 
 SHOWN_ROWS = 500
@@ -103,6 +103,8 @@ class BrowseScreen(ModalScreen[int | None]):
     def on_key(self, event: events.Key) -> None:
         options = self.query_one("#rows", OptionList)
         query = self.query_one("#filter", Input)
+        if early_typing(self, event, query):
+            return
         if event.key == "down" and self.focused is query and options.option_count:
             event.stop()
             options.focus()

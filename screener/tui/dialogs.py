@@ -5,7 +5,7 @@ Every dialog closes with Esc without doing anything.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -13,7 +13,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
+
+
+def early_typing(screen: ModalScreen[Any], event: events.Key, box: Input) -> bool:
+    """Keys typed right after the key that opened a dialog can reach it before its input has
+    the focus: type them into the input instead of losing them. True when handled."""
+    if screen.focused is None and event.is_printable and event.character:
+        event.stop()
+        box.focus()
+        box.insert_text_at_cursor(event.character)
+        return True
+    return False
 
 
 class PickList(OptionList):

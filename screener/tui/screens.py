@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screener.screening.session import SEARCH_LIMIT, SearchHit
-from screener.tui.dialogs import PickList
+from screener.tui.dialogs import PickList, early_typing
 
 
 class ReasonBar(Static):
@@ -66,6 +66,9 @@ class PromptScreen(ModalScreen[str | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip())
+
+    def on_key(self, event: events.Key) -> None:
+        early_typing(self, event, self.query_one("#prompt", Input))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -125,6 +128,8 @@ class SearchScreen(ModalScreen[int | None]):
     def on_key(self, event: events.Key) -> None:
         options = self.query_one("#hits", OptionList)
         query = self.query_one("#query", Input)
+        if early_typing(self, event, query):
+            return
         if event.key == "down" and self.focused is query and options.option_count:
             event.stop()
             options.focus()
