@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from screener.commands.options import DEFAULT_REVIEW, ReviewDir
+from screener.commands.options import DEFAULT_REVIEW, Force, ReviewDir
 from screener.db import open_review
 from screener.errors import InputError
 from screener.handoff.export import BOM_FORMATS, FORMATS, export
@@ -38,9 +38,7 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path | None, typer.Option("--out", "-o", help="Write to FILE (default: stdout).")
         ] = None,
-        force: Annotated[
-            bool, typer.Option("--force", help="Replace the --out file if it exists.")
-        ] = False,
+        force: Force = False,
         raw: Annotated[
             bool,
             typer.Option(

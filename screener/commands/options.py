@@ -17,3 +17,4 @@ ReviewDir = Annotated[
     ),
 ]
 DEFAULT_REVIEW = Path(".")
+Force = Annotated[bool, typer.Option("--force", help="Replace the --out file if it exists.")]

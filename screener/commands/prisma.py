@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from screener.commands.options import DEFAULT_REVIEW, ReviewDir
+from screener.commands.options import DEFAULT_REVIEW, Force, ReviewDir
 from screener.db import open_review
 from screener.outputs import check_output as check_out_path
 from screener.prisma.identities import checked_flow
@@ -44,9 +44,7 @@ def register(app: typer.Typer) -> None:
                 help="Write to FILE: .txt .md .json .csv .svg .png .pdf (default: terminal).",
             ),
         ] = None,
-        force: Annotated[
-            bool, typer.Option("--force", help="Replace the --out file if it exists.")
-        ] = False,
+        force: Force = False,
         allow_incomplete: Annotated[
             bool,
             typer.Option(
