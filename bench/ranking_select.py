@@ -1,13 +1,19 @@
 """Model choice by leave-one-set-out: pick on two labelled sets, report on the third, rotate.
 
     .venv/bin/python bench/ranking_select.py ../shared/benchmarks/screening/Cohen_2006_*.csv \\
-        --models svm svm+nb svm+lr svm+rocchio --seeds 1 2 3 4 5 --out select.jsonl
+        --models svm nb svm+nb svm-kw0.25 svm+nb-kw0.25 --seeds 1 2 3 4 5 --out select.jsonl \\
+        --asreview-runs asr.jsonl
 
 Runs ``screener.ranking.simulation.simulate`` for every set, model and seed (the same priors as
 ``screener simulate``), appends one JSON line per run to ``--out`` (runs already there are not
-repeated), then prints, for each held-out set, the model with the best mean WSS@95 on the
-OTHER sets and its WSS@95 on the held-out one. Only those held-out figures are unbiased; the
-per-set table of every model is development data.
+repeated), then prints, for each held-out set, the candidate picked on the OTHER sets and its
+mean WSS@95 on the held-out one. Only those held-out figures are unbiased; the per-set table of
+every model is development data.
+
+Selection rule (fixed before the runs): with ``--asreview-runs`` (the JSON lines of
+bench/asreview_compare.py), the candidate whose worst margin over ASReview's mean WSS@95 on the
+picking sets is highest (a candidate robust on every set); without it, the best mean WSS@95 on
+the picking sets. Ties go to the candidate listed first.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--texts", nargs="+", default=["all"], choices=TEXTS)
+    parser.add_argument("--asreview-runs", type=Path, help="bench/asreview_compare.py output")
     args = parser.parse_args()
     done: dict[tuple[str, str, int], dict[str, float]] = {}
     if args.out.exists():
@@ -88,11 +95,34 @@ def main() -> None:
     print("\nmean WSS@95 over seeds (development figures):")
     for model in candidates:
         print(f"  {model:<26}" + "  ".join(f"{n[:24]:>24} {mean(n, model):.3f}" for n in names))
-    print("\nleave-one-set-out (picked on the other sets, reported on the held-out one):")
+    asr: dict[str, float] = {}
+    if args.asreview_runs:
+        runs: dict[str, list[float]] = {}
+        for line in args.asreview_runs.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row["seed"] in args.seeds:
+                runs.setdefault(row["set"], []).append(row["asreview_wss_95"])
+        asr = {name: statistics.mean(values) for name, values in runs.items()}
+        print(
+            "  "
+            + f"{'ASReview ELAS u4':<26}"
+            + "  ".join(f"{n[:24]:>24} {asr[n]:.3f}" for n in names)
+        )
+
+    def merit(model: str, picking: list[str]) -> float:
+        if asr:
+            return min(mean(n, model) - asr[n] for n in picking)
+        return statistics.mean(mean(n, model) for n in picking)
+
+    rule = "worst margin over ASReview" if asr else "mean WSS@95"
+    print(f"\nleave-one-set-out (picked by {rule} on the other sets, reported on the third):")
     for held in names:
         others = [n for n in names if n != held]
-        best = max(candidates, key=lambda m: statistics.mean(mean(n, m) for n in others))
-        print(f"  held out {held}: picked {best}, WSS@95 {mean(held, best):.3f}")
+        best = max(candidates, key=lambda m: merit(m, others))  # first listed wins ties
+        line = f"  held out {held}: picked {best}, WSS@95 {mean(held, best):.3f}"
+        if asr:
+            line += f" (ASReview {asr[held]:.3f}, margin {mean(held, best) - asr[held]:+.3f})"
+        print(line)
 
 
 if __name__ == "__main__":

@@ -7,21 +7,37 @@ and the terms behind a high score are the explanation. An ensemble is linear too
 scores are standardised (mean 0, sd 1 over all records) and added, which is the same as adding
 the members' weights divided by their sd.
 
-See :mod:`screener.ranking.ranker` for which model is the default and why. scikit-learn is
-imported inside the functions that fit, so the command line starts fast.
+Class weights (:func:`sample_weights`): every exclude has the fixed weight ``1 / (1 + ratio)``
+and the includes share ``ratio`` times the excludes' total weight (ratio 9.8 for the SVM, as
+ASReview's ELAS u4; ASReview rescales both classes so the weights sum to the number of records,
+which differs from this only while includes are a large share of the labels). A fixed exclude
+weight is what lets the simulation refit the SVM exactly in milliseconds
+(:mod:`screener.ranking.incremental`).
+
+Each model fits in two ways that give the same weights: :meth:`ModelSpec.fit` on a labelled set
+at once (the app, through liblinear for the SVM), and :meth:`ModelSpec.learner`, which adds one
+labelled record at a time and keeps the work done so far (the simulation, which refits after
+every decision). See :mod:`screener.ranking.ranker` for which model is the default and why.
+scikit-learn is imported inside the functions that fit, so the command line starts fast.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from screener.ranking.incremental import IncrementalSVM
+
 Scores = NDArray[np.float64]
-Fit = Callable[[sparse.csr_matrix, NDArray[np.int_]], "LinearModel"]
+SVM_C = 0.11
+SVM_RATIO = 9.8
+NB_ALPHA = 3.822
+NB_RATIO = 1.2
 
 
 class LinearModel:
@@ -34,99 +50,194 @@ class LinearModel:
         return np.asarray(X @ self.weights.astype(X.dtype), dtype=np.float64).ravel()
 
 
-def _ratio_weights(y: NDArray[np.int_], ratio: float) -> NDArray[np.float64]:
-    """Sample weights giving the includes ``ratio`` times the total weight of the excludes
-    (ASReview's "balanced" balancer), scaled to sum to the number of samples."""
-    n_pos = max(int(y.sum()), 1)
-    n_neg = max(len(y) - n_pos, 1)
-    weights = np.where(y == 1, 1.0, n_pos / (ratio * n_neg))
-    return np.asarray(weights * (len(y) / weights.sum()), dtype=np.float64)
+class Learner(Protocol):
+    """A model fitted one labelled record at a time (see :meth:`ModelSpec.learner`)."""
+
+    def add(self, row: int, include: bool) -> None: ...
+
+    def model(self) -> LinearModel: ...
+
+
+def class_weights(n_includes: int, n_excludes: int, ratio: float) -> tuple[float, float]:
+    """``(include weight, exclude weight)``: each exclude ``1 / (1 + ratio)``, the includes
+    together ``ratio`` times the excludes' total."""
+    exclude = 1.0 / (1.0 + ratio)
+    include = ratio * max(n_excludes, 1) * exclude / max(n_includes, 1)
+    return include, exclude
+
+
+def sample_weights(y: NDArray[np.int_], ratio: float) -> NDArray[np.float64]:
+    """One weight per labelled record (see :func:`class_weights`)."""
+    n_pos = int(y.sum())
+    include, exclude = class_weights(n_pos, len(y) - n_pos, ratio)
+    return np.where(y == 1, include, exclude).astype(np.float64)
+
+
+def svm_weights(X: sparse.csr_matrix, y: NDArray[np.int_]) -> NDArray[np.float64]:
+    """liblinear's squared-hinge SVM (C 0.11, intercept regularised): the column weights,
+    then the intercept."""
+    from sklearn.svm import LinearSVC
+
+    clf = LinearSVC(C=SVM_C, loss="squared_hinge", dual=True, max_iter=5000)
+    clf.fit(X, y, sample_weight=sample_weights(y, SVM_RATIO))
+    coef = np.asarray(clf.coef_, dtype=np.float64).ravel()
+    return np.append(coef, float(np.asarray(clf.intercept_).ravel()[0]))
 
 
 def _fit_svm(X: sparse.csr_matrix, y: NDArray[np.int_]) -> LinearModel:
-    from sklearn.svm import LinearSVC
+    return LinearModel(svm_weights(X, y)[:-1])
 
-    clf = LinearSVC(C=0.11, loss="squared_hinge", dual=True, max_iter=5000)
-    clf.fit(X, y, sample_weight=_ratio_weights(y, 9.8))
-    return LinearModel(np.asarray(clf.coef_, dtype=np.float64).ravel())
+
+def _svm_learner(matrix: sparse.csr_matrix) -> Learner:
+    def include_c(n_inc: int, n_exc: int) -> float:
+        return SVM_C * class_weights(n_inc, n_exc, SVM_RATIO)[0]
+
+    def fallback(idx: NDArray[np.int64], y: NDArray[np.int_]) -> NDArray[np.float64]:
+        return svm_weights(matrix[idx], y)
+
+    exclude_c = SVM_C * class_weights(1, 1, SVM_RATIO)[1]
+    return _SvmLearner(IncrementalSVM(matrix, exclude_c, include_c, fallback))
+
+
+class _SvmLearner:
+    def __init__(self, svm: IncrementalSVM) -> None:
+        self.svm = svm
+
+    def add(self, row: int, include: bool) -> None:
+        self.svm.add(row, include)
+
+    def model(self) -> LinearModel:
+        return LinearModel(self.svm.weights()[0])
+
+
+def _nb_weights(pos: Scores, neg: Scores, n_pos: int, n_neg: int) -> LinearModel:
+    """Multinomial naive Bayes from the class sums of the feature rows (ASReview's ELAS u3:
+    alpha 3.822, includes weighted 1.2:1): log-odds of include per unit of each feature (the
+    class prior is a constant, so rank-neutral)."""
+    w_pos, w_neg = class_weights(n_pos, n_neg, NB_RATIO)
+    fc_pos, fc_neg = w_pos * pos + NB_ALPHA, w_neg * neg + NB_ALPHA
+    return LinearModel(np.log(fc_pos / fc_pos.sum()) - np.log(fc_neg / fc_neg.sum()))
+
+
+def _column_sum(X: sparse.csr_matrix) -> Scores:
+    return np.asarray(X.sum(axis=0), dtype=np.float64).ravel()
 
 
 def _fit_nb(X: sparse.csr_matrix, y: NDArray[np.int_]) -> LinearModel:
-    from sklearn.naive_bayes import MultinomialNB
-
-    clf = MultinomialNB(alpha=3.822)
-    clf.fit(X, y, sample_weight=_ratio_weights(y, 1.2))
-    log_prob = np.asarray(clf.feature_log_prob_, dtype=np.float64)
-    # log-odds of include per unit of feature; the class prior is a constant, so rank-neutral
-    return LinearModel(log_prob[1] - log_prob[0])
+    mask = y == 1
+    return _nb_weights(
+        _column_sum(X[mask]), _column_sum(X[~mask]), int(mask.sum()), int((~mask).sum())
+    )
 
 
-def _fit_lr(X: sparse.csr_matrix, y: NDArray[np.int_]) -> LinearModel:
-    from sklearn.linear_model import LogisticRegression
+class _NbLearner:
+    def __init__(self, matrix: sparse.csr_matrix) -> None:
+        self.matrix = matrix
+        self.sums = np.zeros((2, matrix.shape[1]))
+        self.counts = [0, 0]
 
-    clf = LogisticRegression(C=1.0, solver="liblinear")
-    clf.fit(X, y, sample_weight=_ratio_weights(y, 9.8))
-    return LinearModel(np.asarray(clf.coef_, dtype=np.float64).ravel())
+    def add(self, row: int, include: bool) -> None:
+        start, end = self.matrix.indptr[row], self.matrix.indptr[row + 1]
+        self.sums[int(include), self.matrix.indices[start:end]] += self.matrix.data[start:end]
+        self.counts[int(include)] += 1
+
+    def model(self) -> LinearModel:
+        return _nb_weights(self.sums[1], self.sums[0], self.counts[1], self.counts[0])
 
 
-def _fit_rocchio(X: sparse.csr_matrix, y: NDArray[np.int_]) -> LinearModel:
-    """Relevance feedback (Rocchio): the includes' mean TF-IDF row minus half the excludes'."""
-    pos = np.asarray(X[y == 1].mean(axis=0), dtype=np.float64).ravel()
-    neg = np.asarray(X[y == 0].mean(axis=0), dtype=np.float64).ravel()
-    return LinearModel(pos - 0.5 * neg)
+Fit = Callable[[sparse.csr_matrix, NDArray[np.int_]], LinearModel]
+
+
+@dataclass(frozen=True)
+class Member:
+    """One model of a spec: ``fit`` on a labelled set at once, ``learner`` one record at a
+    time (None: the learner refits with ``fit`` each time)."""
+
+    fit: Fit
+    learner: Callable[[sparse.csr_matrix], Learner] | None = None
+
+
+SVM = Member(_fit_svm, _svm_learner)
+NB = Member(_fit_nb, _NbLearner)
+
+
+class _Refit:
+    """A learner that refits from scratch (for members without an incremental learner)."""
+
+    def __init__(self, matrix: sparse.csr_matrix, fit: Fit) -> None:
+        self.matrix, self.fit = matrix, fit
+        self.rows: list[int] = []
+        self.labels: list[int] = []
+
+    def add(self, row: int, include: bool) -> None:
+        self.rows.append(row)
+        self.labels.append(int(include))
+
+    def model(self) -> LinearModel:
+        return self.fit(self.matrix[self.rows], np.asarray(self.labels, dtype=np.int_))
+
+
+def _combine(matrix: sparse.csr_matrix, models: Sequence[LinearModel]) -> LinearModel:
+    """One model, or the members' weights each divided by the sd of its scores, added."""
+    if len(models) == 1:
+        return models[0]
+    total = np.zeros(matrix.shape[1], dtype=np.float64)
+    for model in models:
+        sd = float(np.std(model.score(matrix)))
+        if sd > 0:
+            total += model.weights / sd
+    return LinearModel(total)
 
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A relevance model: its name, a one-line description, and its members (one fit function
-    for a single model, several for an ensemble of standardised scores)."""
+    """A relevance model: its name, a one-line description, its members (one for a single
+    model, several for an ensemble of standardised scores) and its features."""
 
     name: str
     description: str
-    members: tuple[Fit, ...]
-    keyword_weight: float = 1.0  # the keyword tokens' part of the features (0: left out)
-    min_df: int = 2  # records a term must occur in (1 below 50 records)
+    members: tuple[Member, ...]
+    keyword_weight: float = 0.0  # the keyword tokens' part of the features (0: left out)
+    min_df: int = 1  # records a term must occur in
 
     def fit(
         self, matrix: sparse.csr_matrix, idx: NDArray[np.int64], y: NDArray[np.int_]
     ) -> LinearModel:
-        """Fit on rows ``idx`` of ``matrix`` with labels ``y``; ensemble members are scaled by
-        the sd of their scores over all rows."""
+        """Fit on rows ``idx`` of ``matrix`` with labels ``y``."""
         X = matrix[idx]
-        if len(self.members) == 1:
-            return self.members[0](X, y)
-        total = np.zeros(matrix.shape[1], dtype=np.float64)
-        for member in self.members:
-            w = member(X, y).weights
-            sd = float(np.std(np.asarray(matrix @ w.astype(matrix.dtype), dtype=np.float64)))
-            if sd > 0:
-                total += w / sd
-        return LinearModel(total)
+        return _combine(matrix, [member.fit(X, y) for member in self.members])
+
+    def learner(self, matrix: sparse.csr_matrix) -> Learner:
+        """A learner over ``matrix``: add labelled rows one by one, ask for the model."""
+        return _Ensemble(matrix, self.members)
+
+
+class _Ensemble:
+    def __init__(self, matrix: sparse.csr_matrix, members: Sequence[Member]) -> None:
+        self.matrix = matrix
+        self.learners: list[Learner] = [
+            m.learner(matrix) if m.learner is not None else _Refit(matrix, m.fit) for m in members
+        ]
+
+    def add(self, row: int, include: bool) -> None:
+        for learner in self.learners:
+            learner.add(row, include)
+
+    def model(self) -> LinearModel:
+        return _combine(self.matrix, [learner.model() for learner in self.learners])
 
 
 MODELS: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
-        ModelSpec("svm", "linear SVM, includes weighted 9.8:1 (ASReview ELAS u4)", (_fit_svm,)),
-        ModelSpec("svm-kw0.5", "the SVM, keywords at half weight", (_fit_svm,), 0.5),
-        ModelSpec("svm-kw0", "the SVM without the keywords", (_fit_svm,), 0.0),
-        ModelSpec("svm-kw0-df1", "the SVM without the keywords, min_df 1", (_fit_svm,), 0.0, 1),
-        ModelSpec(
-            "nb", "multinomial naive Bayes, alpha 3.822, 1.2:1 (ASReview ELAS u3)", (_fit_nb,)
-        ),
-        ModelSpec("lr", "logistic regression (liblinear, C 1), 9.8:1", (_fit_lr,)),
-        ModelSpec("svm+nb", "SVM and naive Bayes, standardised scores added", (_fit_svm, _fit_nb)),
-        ModelSpec(
-            "svm+lr", "SVM and logistic regression, standardised scores added", (_fit_svm, _fit_lr)
-        ),
-        ModelSpec(
-            "svm+rocchio",
-            "SVM and Rocchio relevance feedback, standardised scores added",
-            (_fit_svm, _fit_rocchio),
-        ),
+        ModelSpec("svm", "linear SVM (C 0.11), includes 9.8:1 (ASReview ELAS u4)", (SVM,)),
+        ModelSpec("nb", "multinomial naive Bayes, alpha 3.822, 1.2:1 (ASReview ELAS u3)", (NB,)),
+        ModelSpec("svm+nb", "SVM and naive Bayes, standardised scores added", (SVM, NB)),
+        ModelSpec("svm-kw0.25", "the SVM, keywords as a block at weight 0.25", (SVM,), 0.25),
+        ModelSpec("svm+nb-kw0.25", "SVM and naive Bayes, keywords at weight 0.25", (SVM, NB), 0.25),
     )
 }
-DEFAULT_MODEL = "svm-kw0-df1"
+DEFAULT_MODEL = "svm"
 
 
 def build_matrix(texts: Sequence[str], spec: ModelSpec) -> sparse.csr_matrix:
@@ -141,7 +252,7 @@ def fit_scores(
     matrix: sparse.csr_matrix, labels: Mapping[int, bool], model: str = DEFAULT_MODEL
 ) -> Scores:
     """Scores for every row of a prebuilt matrix after fitting ``model`` on ``labels`` (which
-    must hold both classes): the fast path the simulation uses."""
+    must hold both classes)."""
     idx = np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))
     y = np.fromiter((1 if labels[i] else 0 for i in idx), dtype=np.int64, count=len(idx))
     return MODELS[model].fit(matrix, idx, y).score(matrix)

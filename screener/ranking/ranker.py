@@ -10,18 +10,17 @@ scores every record: well under 2 s at 100k records (bench/ranking_speed.py). In
 app all of this runs in the ranking process (:mod:`screener.ranking.worker`).
 
 Models (``MODELS`` in :mod:`screener.ranking.models`; the default is ``DEFAULT_MODEL``, chosen by
-simulation on the three Cohen 2006 sets, leave-one-set-out, see bench/README.md):
+simulation on the three Cohen 2006 sets, leave-one-set-out, see bench/README.md). All read
+TF-IDF of word 1-2-grams of title and abstract (sublinear tf, max_df 0.95, min_df 1), ASReview's
+ELAS u4 features:
 
-- ``svm-kw0-df1`` (default): linear SVM (squared hinge, C=0.11) on TF-IDF of word 1-2-grams of
-  title and abstract (sublinear tf, max_df 0.95, min_df 1), sample weights giving the includes
-  9.8 times the total weight of the excludes: ASReview's ELAS u4 with its published parameters
-  (tuned by ASReview on SYNERGY, not here); keywords are left out.
-- ``svm``, ``svm-kw0.5``, ``svm-kw0``: the same SVM with the keyword tokens at weight 1 or 0.5
-  (each part, words and keywords, scaled to unit length) or left out, min_df 2.
+- ``svm`` (default): linear SVM (squared hinge, C=0.11), every exclude weighted 1/10.8 and the
+  includes together 9.8 times the excludes' total: ASReview's ELAS u4 with its published
+  parameters (tuned by ASReview on SYNERGY, not here); keywords are left out.
 - ``nb``: multinomial naive Bayes (alpha=3.822, includes weighted 1.2:1): ASReview's ELAS u3;
-  ``lr``: logistic regression (liblinear, 9.8:1); ``svm+nb``, ``svm+lr``, ``svm+rocchio``: the
-  SVM plus a second model, their standardised scores added. Kept for comparison
-  (``screener simulate --model NAME``).
+  ``svm+nb``: both, their standardised scores added; ``svm-kw0.25``, ``svm+nb-kw0.25``: the
+  same with the keywords as a block of their own at a quarter of the text's weight. Kept for
+  comparison (``screener simulate --model NAME``).
 
 Training labels: the caller passes ``{index: included?}``. Use :func:`training_labels` to turn
 screening verdicts into labels: ``include`` and ``maybe`` train as include (a maybe is a record
@@ -141,11 +140,6 @@ def _hits(text: str, terms: Sequence[_Term]) -> list[tuple[str, int]]:
     lowered = text.lower()
     counted = ((t.term, t.count(text, lowered)) for t in terms)
     return [(term, n) for term, n in counted if n]
-
-
-def keyword_hits(text: str, terms: Sequence[str]) -> list[tuple[str, int]]:
-    """The terms found in ``text`` and how often, in the order given; terms not found omitted."""
-    return _hits(text, _compile_terms(terms))
 
 
 # --------------------------------------------------------------------------- ranker

@@ -47,7 +47,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from screener.errors import DataError, InputError
-from screener.ranking.models import DEFAULT_MODEL, MODELS, build_matrix, fit_scores
+from screener.ranking.models import DEFAULT_MODEL, MODELS, build_matrix
 from screener.ranking.ranker import record_text
 
 METRIC_KEYS = ("wss_95", "wss_100", "recall_at_10", "recall_at_25", "screened_for_95", "seconds")
@@ -272,16 +272,22 @@ def simulate(
 def _ranked_order(
     matrix: Any, labels: NDArray[np.bool_], priors: tuple[int, int], model: str, step: int
 ) -> list[int]:
+    """The screening order of one ranked run. The model is refitted after every ``step``
+    records by its learner (:meth:`screener.ranking.models.ModelSpec.learner`), which adds the
+    newly labelled records to the previous fit instead of starting again: the same weights
+    as a fit from scratch on the same labels, in milliseconds."""
     n, n_inc = len(labels), int(labels.sum())
     screened = np.zeros(n, dtype=bool)
     order = list(priors)
     screened[list(priors)] = True
-    known = {i: bool(labels[i]) for i in priors}
     found = int(labels[list(priors)].sum())
     if matrix.shape[1] == 0:  # no words at all: nothing to learn, file order
         return order + [i for i in range(n) if not screened[i]]
+    learner = MODELS[model].learner(matrix)
+    for i in priors:
+        learner.add(i, bool(labels[i]))
     while found < n_inc and len(order) < n:
-        scores = fit_scores(matrix, known, model)
+        scores = learner.model().score(matrix)
         scores[screened] = -np.inf
         if step == 1:
             picks = [int(np.argmax(scores))]
@@ -290,6 +296,6 @@ def _ranked_order(
         for i in picks:
             screened[i] = True
             order.append(i)
-            known[i] = bool(labels[i])
+            learner.add(i, bool(labels[i]))
             found += int(labels[i])
     return order
