@@ -17,6 +17,8 @@ from typer.core import TyperGroup
 
 from screener import __version__
 from screener.commands.helptext import flags_as_flags, polish
+from screener.commands.options import REVIEW_KEY
+from screener.db import DB_NAME, is_locked, locked
 from screener.errors import ReviewError, ScreenerError
 
 COMMAND_MODULES = (
@@ -35,7 +37,8 @@ COMMAND_MODULES = (
 
 
 class _ScreenerGroup(TyperGroup):
-    """Turns a ScreenerError into one sentence on stderr and exit code 1."""
+    """Turns a ScreenerError (and SQLite's "damaged" and "locked" errors) into one sentence on
+    stderr and exit code 1."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -43,7 +46,10 @@ class _ScreenerGroup(TyperGroup):
         except (ScreenerError, sqlite3.DatabaseError) as exc:
             if ctx.params.get("debug"):
                 raise
-            if not isinstance(exc, ScreenerError):
+            if is_locked(exc):
+                folder = ctx.meta.get(REVIEW_KEY)
+                exc = locked(DB_NAME if folder is None else folder / DB_NAME)
+            elif not isinstance(exc, ScreenerError):
                 if type(exc) is not sqlite3.DatabaseError:
                     raise  # OperationalError, IntegrityError...: a bug, not a damaged file
                 exc = ReviewError(

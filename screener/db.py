@@ -22,6 +22,9 @@ DB_NAME = "review.db"
 # most would take a page each, or spill to overflow pages; 16 kB pages hold several.
 PAGE_SIZE = 16384
 PROTOCOL_NAME = "review.toml"
+# How long a command waits for another process's write lock (the screening app saving, a
+# dedupe, an import) before it gives up with :func:`locked` (read at each connect).
+BUSY_TIMEOUT = 30.0
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -283,7 +286,7 @@ def connect(path: Path | str, existing: bool = False) -> sqlite_utils.Database:
     if str(path) == ":memory:":
         db = sqlite_utils.Database(memory=True)
     else:
-        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None)
         db = sqlite_utils.Database(conn)
         if existing:
             try:
@@ -294,7 +297,7 @@ def connect(path: Path | str, existing: bool = False) -> sqlite_utils.Database:
         db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new database only: no effect later
         db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA foreign_keys=ON")
-    db.execute("PRAGMA busy_timeout=30000")
+    db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
     migrate(db)
     return db
 
@@ -336,6 +339,22 @@ def damaged(path: Path, exc: sqlite3.Error | str) -> ReviewError:
     return ReviewError(
         f"{path} is not a screener review (or is damaged): {why}.",
         hint="Restore review.db from a backup, or pass the folder of the review with --review.",
+    )
+
+
+def is_locked(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite giving up on another connection's lock (busy timeout)."""
+    return isinstance(exc, sqlite3.OperationalError) and str(exc) == "database is locked"
+
+
+def locked(path: Path | str) -> ReviewError:
+    """The one sentence for a review.db another process kept locked past the busy timeout."""
+    return ReviewError(
+        f"{path} is busy: another process (the screening app, a dedupe, an import...) kept it "
+        f"locked for writing for more than {BUSY_TIMEOUT:g} seconds, so this command stopped "
+        "and its unfinished change was not saved.",
+        hint="Wait until the other command finishes (or quit the screening app), then run this "
+        "one again.",
     )
 
 

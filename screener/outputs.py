@@ -35,16 +35,17 @@ _CONTROL = re.compile(
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>|~])")  # what starts emphasis, code, links, HTML, tables
 
 
-def check_output(path: Path, force: bool = False) -> None:
+def check_output(path: Path, force: bool = False, option: str = "--out") -> None:
     """An InputError unless ``path`` can be written: its folder exists, it is not a folder or a
-    special file, and it does not exist yet (or ``force``)."""
+    special file, and it does not exist yet (or ``force``). ``option`` names the command's
+    option in the hints."""
     folder = path.parent
     if path.is_dir():
         raise InputError(f"{path} is a folder: give the name of a file to write, e.g. {path}/out.")
     if not folder.exists():
         raise InputError(
             f"The folder {folder} does not exist, so {path.name} cannot be written there.",
-            hint="Create the folder first, or pass another --out path.",
+            hint=f"Create the folder first, or pass another {option} path.",
         )
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder, so {path} cannot be written.")
@@ -57,7 +58,7 @@ def check_output(path: Path, force: bool = False) -> None:
     if not force:
         raise InputError(
             f"{path} already exists; nothing was written.",
-            hint="Pass --force to replace it, or choose another --out path.",
+            hint=f"Pass --force to replace it, or choose another {option} path.",
         )
 
 

@@ -274,3 +274,47 @@ def test_enormous_files_get_one_sentence_and_the_run_goes_on(
     assert outcomes(review, folder)["wilkes.pdf"] == ("attached", 2, "pmid")
     monkeypatch.setattr(pdf, "MAX_BYTES", 100)
     assert "is enormous (0 MB, over 0 MB)" in (pdf.read_pdf(folder / "wilkes.pdf").problem or "")
+
+
+def test_attaching_a_file_lifts_an_earlier_not_retrieved_mark(
+    tmp_path: Path, made_pdfs: Path
+) -> None:
+    from screener.prisma.counts import compute_flow
+
+    review = build_review(tmp_path / "review")
+    marks = tmp_path / "marks.csv"
+    marks.write_text(
+        "key,stage,reviewer,decision,reason,note\n"
+        "id:1,full_text,ann,not_retrieved,library has no copy,\n"
+        "id:2,full_text,ann,not_retrieved,out of print,\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    args = ["-r", str(review.path)]
+    assert runner.invoke(app, ["decide", "--file", str(marks), *args]).exit_code == 0
+    assert compute_flow(review.db).dbr_notretrieved_reports == 2
+    folder = tmp_path / "found"
+    folder.mkdir()
+    (folder / "oddis1999.pdf").write_bytes((made_pdfs / "oddis1999.pdf").read_bytes())
+    result = runner.invoke(app, ["fulltext", "attach", str(folder), *args])
+    assert result.exit_code == 0, result.output
+    assert "Record #1 was marked not retrieved: it is retrieved now." in result.output.splitlines()
+    flow = compute_flow(review.db)
+    assert (flow.dbr_sought_reports, flow.dbr_notretrieved_reports) == (9, 1)
+    data = fulltext_status(review.db)
+    assert [r["status"] for r in data["records"] if r["id"] in (1, 2)] == [
+        "attached",
+        "not_retrieved",
+    ]
+    rows = review.db.execute("select record_id, status from retrieval order by id").fetchall()
+    assert rows == [(1, "not_retrieved"), (2, "not_retrieved"), (1, "retrieved")]
+    # marked again after the file was attached: a run that changes nothing keeps the mark
+    again = tmp_path / "again.csv"
+    again.write_text(
+        "key,stage,reviewer,decision,reason,note\nid:1,full_text,ann,not_retrieved,wrong file,\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["decide", "--file", str(again), *args]).exit_code == 0
+    result = runner.invoke(app, ["fulltext", "attach", str(folder), *args])
+    assert result.exit_code == 0 and "retrieved now" not in result.output
+    assert compute_flow(review.db).dbr_notretrieved_reports == 2

@@ -76,6 +76,8 @@ def _print_report(console: Console, report: AttachReport) -> None:
                 console.print(_file_line(f), markup=False)
     if report.gone:
         console.print(f"{report.gone} files attached earlier are no longer in these folders.")
+    for rid in report.retrieved:
+        console.print(f"Record #{rid} was marked not retrieved: it is retrieved now.")
 
 
 def register(app: typer.Typer) -> None:

@@ -104,6 +104,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="Draw a forest plot to FILE.png|.svg|.pdf (one per outcome)."),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        force: Force = False,
     ) -> None:
         """Pool single proportions from the extraction sheet (crude, logit REML, GLMM, FT).
 
@@ -121,6 +122,10 @@ def register(app: typer.Typer) -> None:
         if forest is not None and forest.suffix.lower() not in (".png", ".svg", ".pdf"):
             raise InputError(f"{forest}: use a .png, .svg or .pdf file for --forest.")
         pools = pool_sheet(sheet, outcome, methods, hartung_knapp)
+        plots = [] if forest is None else _forest_paths(forest, [p.outcome for p in pools])
+        for item, path in zip(pools if plots else [], plots, strict=True):  # all before any
+            if item.k:
+                check_output(path, force, "--forest")
         if as_json:
             typer.echo(json.dumps(to_json(sheet, pools), ensure_ascii=False, indent=2))
         else:
@@ -128,9 +133,7 @@ def register(app: typer.Typer) -> None:
         if forest is not None:
             from screener.render.forest import draw_forest
 
-            for item, path in zip(
-                pools, _forest_paths(forest, [p.outcome for p in pools]), strict=True
-            ):
+            for item, path in zip(pools, plots, strict=True):
                 if item.k == 0:
                     typer.echo(f"No forest plot for {item.outcome}: no study.", err=True)
                     continue

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from screener.commands.options import DEFAULT_REVIEW, ReviewDir
+from screener.commands.options import DEFAULT_REVIEW, Force, ReviewDir
 from screener.db import open_review
+from screener.outputs import check_output
 
 
 def register(app: typer.Typer) -> None:
@@ -20,6 +21,7 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--out", "-o", help="Write the page here (default: REVIEW/report.html)."),
         ] = None,
+        force: Force = False,
         sheet: Annotated[
             Path | None,
             typer.Option(
@@ -36,12 +38,17 @@ def register(app: typer.Typer) -> None:
         outcomes with forest plots. It works on an unfinished review (what is left is marked
         pending), needs no network, and prints readably.
 
+        REVIEW/report.html is rewritten at each run; an --out file that exists is replaced
+        only with --force.
+
         Examples:
           screener report --review my-review
           screener report --out supervisor.html --extraction my-review/extraction.csv
         """
         from screener.render.report import write_report  # matplotlib: load on use
 
+        if out is not None:
+            check_output(out, force)
         opened = open_review(review)
         try:
             target = out if out is not None else opened.path / "report.html"

@@ -16,6 +16,10 @@ How a run decides, file by file (``*.pdf`` in the folders, recursively, in path 
 6. A row is written only when something changed (outcome, record, method, content): running
    twice writes nothing the second time. A replaced version is kept with ``current = 0``; a file
    gone from a walked folder is set ``current = 0`` too. Nothing is deleted.
+7. A record marked "not retrieved" (its latest ``retrieval`` row) that gets a file in this run
+   (a new or changed attachment) is retrieved now: a ``retrieval`` row ``retrieved`` is added,
+   with the file as its location, so PRISMA counts its report as retrieved. A file attached
+   before the mark does not lift it again on a run that changes nothing.
 
 All rows of a run are written in one transaction, after every file was read.
 """
@@ -37,7 +41,7 @@ from screener.fulltexts.identify import Catalogue, Match, identify
 from screener.fulltexts.pdf import HEAD_PAGES, PdfText, read_pdf
 from screener.fulltexts.store import has_pages, relative, resolve, sha256_of, store_pages
 from screener.screening.protocol import load_protocol
-from screener.screening.verdict import STAGES, stage_records
+from screener.screening.verdict import STAGES, not_retrieved, stage_records
 
 PAGE_BREAK = "\n\f\n"
 ALL_PAGES_UP_TO = 60  # a PDF this short is read whole at once (else its first pages, then all)
@@ -65,6 +69,7 @@ class AttachReport:
     files: list[FileResult]
     stage: str
     gone: int = 0  # files recorded earlier in these folders and no longer there
+    retrieved: list[int] = field(default_factory=list)  # records whose not-retrieved mark lifted
 
     def by_outcome(self, outcome: str) -> list[FileResult]:
         return [f for f in self.files if f.outcome == outcome]
@@ -175,13 +180,27 @@ def attach(
         for source, row in previous.items()
         if source not in seen_sources and _under(review, source, folders)
     ]
+    marked = not_retrieved(db)
+    lifted = {
+        r.record_id: r.path
+        for r in results
+        if r.changed and r.outcome == "attached" and r.record_id in marked
+    }
     with transaction(db) as conn:
         for fid in [*replaced, *gone]:
             conn.execute("update fulltext_files set current = 0 where id = ?", [fid])
         insert_rows(conn, "fulltext_files", rows)
         for sha, pages in texts.items():
             store_pages(db, sha, pages)
-    return AttachReport(results, stage, len(gone))
+        insert_rows(
+            conn,
+            "retrieval",
+            [
+                {"record_id": rid, "status": "retrieved", "location": path, "created_at": now()}
+                for rid, path in sorted(lifted.items())
+            ],
+        )
+    return AttachReport(results, stage, len(gone), sorted(lifted))
 
 
 def _under(review: Review, source: str, folders: Sequence[Path]) -> bool:

@@ -3,9 +3,10 @@
 Every record at full text (its title/abstract verdict is include or maybe: the PRISMA "reports
 sought for retrieval") has one status:
 
-* ``not_retrieved``: its latest ``retrieval`` row says so (with the reason); this wins over an
-  attached file, as the PRISMA counts use it (``r`` in the app or ``screener decide`` with
-  ``retrieved`` undoes it);
+* ``not_retrieved``: its latest ``retrieval`` row says so (with the reason); this wins over a
+  file attached before the mark, as the PRISMA counts use it (``r`` in the app, ``screener
+  decide`` with ``retrieved``, or attaching a new file with ``screener fulltext attach`` undoes
+  it);
 * ``attached``: a PDF is attached (``screener fulltext attach``);
 * ``missing``: neither; these are the list to send to the library (RIS or CSV).
 
