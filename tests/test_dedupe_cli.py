@@ -35,11 +35,15 @@ def test_dedupe_command_summary(review: Review, runner: CliRunner) -> None:
         "1 duplicate group(s); 1 duplicate record(s) removed (round 1: 0, round 2: 1); "
         "1 record(s) changed in this run.",
         "1 pair(s) wait for review: screener dedupe --review-pairs",
+        "Ranking features ready: 3 record(s) hashed, 0 unchanged.",
     ]
     again = runner.invoke(app, ["dedupe", "--review", str(review.path)])
     assert again.stdout.splitlines()[0] == (
         "Compared 0 new record(s) against 4: 0 candidate pair(s), 0 linked automatically, "
         "0 sent to review."
+    )
+    assert again.stdout.splitlines()[-1] == (
+        "Ranking features ready: 0 record(s) hashed, 3 unchanged."
     )
 
 

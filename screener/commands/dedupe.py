@@ -61,7 +61,8 @@ def register(app: typer.Typer) -> None:
         A duplicate points to the record kept for its group; pairs the rules cannot settle
         go to a queue for a person (--review-pairs). --explain says why a record is or is
         not linked, with each field's part of the score; --link and --unlink correct it by
-        hand.
+        hand. A run ends by building the relevance ranking's text features of the kept
+        records (cache/ranking-features.npz), so screening starts with them ready.
 
         Examples:
           screener dedupe --review my-review
@@ -106,6 +107,14 @@ def register(app: typer.Typer) -> None:
             # the comparison, so the screening app is not kept waiting meanwhile)
             summary = lib.deduplicate(rev.db, prefer, full=full)
             _print_summary(console, rev.db, summary)
+            # the ranking's text features, so the screening app's first model needs no hashing
+            from screener.ranking.ranker import refresh_features
+
+            report = refresh_features(rev.db, rev.path)
+            console.print(
+                f"Ranking features ready: {report.hashed} record(s) hashed, "
+                f"{report.reused} unchanged."
+            )
         finally:
             rev.close()
 

@@ -2,10 +2,13 @@
 
 Counts: word 1-2-grams of each record's text (:func:`screener.ranking.ranker.record_text`),
 lower-cased, tokens of two or more word characters (scikit-learn's default pattern; see
-:func:`analyze`), hashed into
-``N_COLUMNS`` columns (``HashingVectorizer``, no vocabulary). A record's row of counts therefore
-depends on its own text only: rows are cached per record, a new or edited record adds or
-replaces one row, and nothing else is recomputed.
+:func:`analyze`), hashed into ``N_COLUMNS`` columns (no vocabulary): a word's column comes from
+the CRC-32 of its UTF-8 bytes, mixed (splitmix64's finaliser); a pair's from its two words'
+hashes, mixed again; keyword tokens get columns of their own. :func:`hash_counts` does this for
+a batch of texts with one regular-expression pass per text and numpy for the rest (each distinct
+word is hashed once per batch), about the cost of scikit-learn's ``HashingVectorizer`` alone
+(bench/ranking_speed.py). A record's row of counts depends on its own text only: rows are cached
+per record, a new or edited record adds or replaces one row, and nothing else is recomputed.
 
 TF-IDF is applied to the counts of the records being ranked, each time they are loaded (about a
 second at 100k records): sublinear tf (``1 + log count``), smooth idf (``log((1 + n) / (1 + df))
@@ -15,10 +18,15 @@ dropped, rows scaled to unit length. Up to hash collisions this is scikit-learn'
 ELAS u4 features (min_df 2 instead of 1: a term seen once cannot help rank another record).
 
 Cache file ``REVIEW/cache/ranking-features.npz`` (``CACHE_NAME``): record ids, a digest of each
-record's text (8 bytes of blake2b), and the counts as CSR arrays. A row is reused when its record
-id and digest match; rows of records that are gone are dropped. The file is rewritten (temporary
-file, then an atomic rename) only when something changed; a missing, unreadable or outdated file
-is rebuilt, never an error. It can be deleted at any time.
+record's text (8 bytes of blake2b), and the counts as CSR arrays. ``screener dedupe`` builds or
+refreshes it at the end of a run for every kept record (:func:`refresh_cache`), so the screening
+app finds it ready; the app's ranking process builds it itself when it is missing. A row is
+reused when its record id and digest match. The ranking process rewrites the file only when it
+had to hash records (keeping the rows it did not ask for: a full-text session does not drop the
+title/abstract rows); ``refresh_cache`` writes exactly the review's kept records. Every write is
+a temporary file in the same folder, then an atomic rename: a killed run leaves the old file or
+none, never half a file. A missing, unreadable or outdated file is rebuilt, never an error. It
+can be deleted at any time.
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ import itertools
 import os
 import re
 import tempfile
+import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,11 +51,14 @@ from scipy import sparse
 N_COLUMNS = 2**22
 CACHE_DIR = "cache"
 CACHE_NAME = "ranking-features.npz"
-CACHE_VERSION = 2
-_CHUNK = 5000
+CACHE_VERSION = 3
+_CHUNK = 20_000
 
 
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_TOKEN = re.compile(r"\w\w+")  # = scikit-learn's (?u)\b\w\w+\b: a greedy run needs no \b
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MASK = np.uint64(N_COLUMNS - 1)
 
 
 def analyze(text: str) -> list[str]:
@@ -61,12 +74,46 @@ def keyword_terms(text: str) -> list[str]:
     return [w for w in _TOKEN.findall(text.lower()) if w.startswith("kw_")]
 
 
-def _vectorizer(**options: Any) -> Any:
-    from sklearn.feature_extraction.text import HashingVectorizer
+def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """splitmix64's finaliser: every input bit moves every output bit (wraps mod 2^64)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
 
-    return HashingVectorizer(
-        n_features=N_COLUMNS, alternate_sign=False, norm=None, dtype=np.float32, **options
-    )
+
+def _word_hashes(words: Sequence[str]) -> NDArray[np.uint64]:
+    crc = np.fromiter(map(zlib.crc32, (w.encode("utf-8") for w in words)), np.uint64, len(words))
+    return _mix(crc + _GOLDEN)
+
+
+def _pair_hashes(first: NDArray[np.uint64], second: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    return _mix(first * _GOLDEN + second)
+
+
+def _batch_counts(texts: Sequence[str]) -> sparse.csr_matrix:
+    tokens = [_TOKEN.findall(t.lower()) for t in texts]
+    lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
+    flat = list(itertools.chain.from_iterable(tokens))
+    index = {t: i for i, t in enumerate(dict.fromkeys(flat))}  # distinct tokens, first seen
+    ids = np.fromiter(map(index.__getitem__, flat), np.int64, len(flat))
+    vocabulary = list(index)
+    hashes = _word_hashes(vocabulary)
+    is_keyword = np.fromiter((t.startswith("kw_") for t in vocabulary), bool, len(vocabulary))
+    rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    keyword = is_keyword[ids]
+    word_rows, word_hash = rows[~keyword], hashes[ids[~keyword]]
+    same = word_rows[1:] == word_rows[:-1]  # adjacent words of one text form a pair
+    pairs = _pair_hashes(word_hash[:-1][same], word_hash[1:][same])
+    columns = np.concatenate(
+        [word_hash & _MASK, pairs & _MASK, (hashes[ids[keyword]] & _MASK) + np.uint64(N_COLUMNS)]
+    ).astype(np.int64)
+    all_rows = np.concatenate([word_rows, word_rows[1:][same], rows[keyword]])
+    ones = np.ones(len(columns), dtype=np.float32)
+    counts = sparse.csr_matrix((ones, (all_rows, columns)), shape=(len(texts), 2 * N_COLUMNS))
+    counts.sum_duplicates()  # repeated terms of a row become one count
+    return counts
 
 
 def hash_counts(
@@ -74,11 +121,9 @@ def hash_counts(
 ) -> sparse.csr_matrix:
     """Hashed counts, one row per text: word 1-2-grams in columns ``0..N_COLUMNS-1``, keyword
     tokens in ``N_COLUMNS..2*N_COLUMNS-1`` (``progress(done)`` after each chunk)."""
-    words, keywords = _vectorizer(analyzer=analyze), _vectorizer(analyzer=keyword_terms)
     parts = []
     for start in range(0, len(texts), _CHUNK):
-        chunk = texts[start : start + _CHUNK]
-        parts.append(sparse.hstack([words.transform(chunk), keywords.transform(chunk)]).tocsr())
+        parts.append(_batch_counts(texts[start : start + _CHUNK]))
         if progress is not None:
             progress(min(start + _CHUNK, len(texts)))
     if not parts:
@@ -87,10 +132,16 @@ def hash_counts(
 
 
 def _column_of(terms: Sequence[str]) -> NDArray[np.int64]:
-    """The hashed column of each term (as :func:`hash_counts` places it)."""
-    hashed = _vectorizer(analyzer=_identity).transform([[t] for t in terms]).indices
-    offset = np.array([N_COLUMNS if t.startswith("kw_") else 0 for t in terms], dtype=np.int64)
-    return np.asarray(hashed, dtype=np.int64) + offset
+    """The hashed column of each term (a word, a pair "a b" or a keyword token), as
+    :func:`hash_counts` places it."""
+    out = np.zeros(len(terms), dtype=np.int64)
+    for i, term in enumerate(terms):
+        parts = term.split(" ")
+        hashes = _word_hashes(parts)
+        column = _pair_hashes(hashes[:1], hashes[1:]) if len(parts) == 2 else hashes
+        column &= _MASK
+        out[i] = int(column[0]) + (N_COLUMNS if term.startswith("kw_") else 0)
+    return out
 
 
 def digests(texts: Sequence[str]) -> NDArray[np.uint64]:
@@ -134,10 +185,6 @@ class Features:
                     scored.append((term, contribution))
         scored.sort(key=lambda x: -x[1])
         return scored[:n]
-
-
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
 
 
 def tfidf(
@@ -199,8 +246,22 @@ def _read_cache(path: Path) -> dict[str, NDArray[Any]] | None:
     return arrays
 
 
+_STALE_SECONDS = 3600.0
+
+
+def _remove_stale(folder: Path) -> None:
+    """Temporary files of writes killed more than an hour ago (a kill cannot clean up; a
+    write in progress elsewhere is younger than that)."""
+    now = time.time()
+    for leftover in folder.glob(".features-*.npz"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > _STALE_SECONDS:
+                leftover.unlink()
+
+
 def _write_cache(path: Path, ids: NDArray[np.int64], keys: NDArray[np.uint64], counts: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(path.parent)
     handle, tmp = tempfile.mkstemp(prefix=".features-", suffix=".npz", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -236,10 +297,12 @@ def cached_counts(
     ids: Sequence[int],
     texts: Sequence[str],
     progress: Callable[[int], None] | None = None,
+    prune: bool = False,
 ) -> tuple[sparse.csr_matrix, CacheReport]:
     """Hashed counts of ``texts`` (records ``ids``, in that order), reusing the rows cached in
-    ``path`` whose id and text digest match, hashing the others, and rewriting the file when
-    anything changed (``path`` None: no cache)."""
+    ``path`` whose id and text digest match and hashing the others (``path`` None: no cache).
+    The file is rewritten when rows were hashed, keeping the cached rows of records not asked
+    for; with ``prune`` it is rewritten to hold exactly ``ids`` whenever it differs."""
     id_array = np.asarray(ids, dtype=np.int64)
     keys = digests(texts)
     if path is None:
@@ -264,7 +327,8 @@ def cached_counts(
     missing = np.flatnonzero(source < 0)
     fresh = hash_counts([texts[int(i)] for i in missing], progress) if len(missing) else None
     if old is not None and len(missing) == 0:
-        counts = old[source]
+        same_rows = len(source) == old.shape[0] and np.array_equal(source, np.arange(n))
+        counts = old if same_rows else old[source]
     else:
         stacked = [m for m in (old, fresh) if m is not None]
         pool = sparse.vstack(stacked, format="csr") if stacked else None
@@ -273,15 +337,22 @@ def cached_counts(
         take[missing] = offset + np.arange(len(missing))
         counts = pool[take] if pool is not None else sparse.csr_matrix((0, 2 * N_COLUMNS))
     counts = counts.tocsr()
-    unchanged = (
-        saved is not None
-        and len(missing) == 0
-        and len(saved["ids"]) == n
-        and np.array_equal(saved["ids"], id_array)
-    )
-    if not unchanged:
-        _write_cache(path, id_array, keys, counts)
-    return counts, CacheReport(n - len(missing), len(missing), not unchanged)
+    exact = saved is not None and np.array_equal(saved["ids"], id_array) and len(missing) == 0
+    if prune:
+        write = not exact
+        out_ids, out_keys, out_counts = id_array, keys, counts
+    else:
+        write = saved is None or len(missing) > 0
+        out_ids, out_keys, out_counts = id_array, keys, counts
+        if write and saved is not None and old is not None:
+            others = np.flatnonzero(~np.isin(saved["ids"], id_array))
+            if len(others):
+                out_ids = np.concatenate([id_array, saved["ids"][others]])
+                out_keys = np.concatenate([keys, saved["digests"][others]])
+                out_counts = sparse.vstack([counts, old[others]], format="csr")
+    if write:
+        _write_cache(path, out_ids, out_keys, out_counts)
+    return counts, CacheReport(n - len(missing), len(missing), write)
 
 
 def load_features(

@@ -47,6 +47,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -54,7 +55,14 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from screener.keywords import term_pattern
-from screener.ranking.features import Features, hash_counts, tfidf
+from screener.ranking.features import (
+    CacheReport,
+    Features,
+    cache_path,
+    cached_counts,
+    hash_counts,
+    tfidf,
+)
 from screener.ranking.models import DEFAULT_MODEL as DEFAULT_MODEL
 from screener.ranking.models import MODELS as MODELS
 from screener.ranking.models import Scores
@@ -93,6 +101,16 @@ def load_texts(db: Any, record_ids: Sequence[int]) -> list[str]:
     columns = ("title", "title_translated", "abstract", "keywords")
     texts = {row[0]: record_text(dict(zip(columns, row[1:], strict=True))) for row in rows}
     return [texts.get(rid, "") for rid in record_ids]
+
+
+def refresh_features(db: Any, review_dir: Path) -> CacheReport:
+    """Build or refresh the review's feature cache for every kept record (``screener dedupe``
+    calls this at the end of a run, so the screening app's first model needs no hashing):
+    rows of unchanged records are reused, new or edited ones hashed, the file written
+    atomically with exactly the kept records."""
+    kept = db.execute("select id from records where duplicate_of is null order by id")
+    ids = [row[0] for row in kept]
+    return cached_counts(cache_path(review_dir), ids, load_texts(db, ids), prune=True)[1]
 
 
 def training_labels(verdicts: Mapping[int, str]) -> dict[int, bool]:
