@@ -52,7 +52,6 @@ class SessionActions:
     stage_ids: list[int]
     stage_index: dict[int, int]
     order: list[int]
-    _index: dict[int, int]
     decisions: dict[int, Decision]
     automated: dict[int, Decision]
     not_retrieved: dict[int, str | None]
@@ -66,6 +65,10 @@ class SessionActions:
     # provided by the session
     @property
     def current(self) -> int | None:
+        raise NotImplementedError
+
+    @property
+    def _index(self) -> dict[int, int]:
         raise NotImplementedError
 
     def _target(self, record_id: int | None) -> int:

@@ -11,6 +11,7 @@ title, translated title, authors or abstract (case-insensitive)::
 * ``reviewer:NAME`` the records NAME has decided. While the review is blinded only the viewer
   may be named (:class:`~screener.errors.ScreenerError` otherwise).
 * ``label:`` a label the record carries (:mod:`screener.screening.labels`), case-insensitive.
+  While the review is blinded the labels listed and filtered on are the viewer's own.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def list_records(
             for rid, by in current.items()
             if who in by and (by[who].source in HUMAN_SOURCES or who == viewer)
         }
-    labels = record_labels(db, ids)
+    labels = record_labels(db, ids, viewer if blinded else None)  # blinded: own labels
     keep = _text_matches(db, ids, flt.words)
     reason = (flt.reason or "").casefold()
     label = (flt.label or "").casefold()

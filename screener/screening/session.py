@@ -19,7 +19,8 @@ is lost on a crash. Rules the app relies on:
   (:mod:`screener.screening.consensus`); the keys record consensus decisions.
 
 Blinding: a session reads only its own reviewer's decisions, plus automation (``criteria``)
-exclusions, which are shown as such and left out of the queue unless asked for.
+exclusions, which are shown as such and left out of the queue unless asked for. While the review
+is blinded (:attr:`Session.blinded`) the reviewer's labels are their own (:attr:`label_viewer`).
 
 Start-up stays cheap on large reviews: only record ids and this reviewer's decisions are read;
 a record's fields are read when it is shown. Texts for ranking are read by
@@ -34,13 +35,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
-from screener.db import Review, now
+from screener.db import Review, now, transaction
 from screener.errors import ScreenerError
 from screener.outputs import printable
 from screener.record import Record
 from screener.screening.actions import Action, SessionActions
 from screener.screening.agreement import resolve
-from screener.screening.blinding import require_unblinded
+from screener.screening.blinding import blinded, require_unblinded
 from screener.screening.consensus import (
     CONSENSUS_REVIEWER,
     disagreements,
@@ -114,6 +115,9 @@ class Session(SessionActions):
         self.decider = CONSENSUS_REVIEWER if conflicts else reviewer
         self.order_name = "file" if conflicts else order
         self.protocol = protocol or load_protocol(review.protocol_path)
+        # blinded (read once, at start): this reviewer sees only their own decisions and labels
+        self.blinded = not conflicts and blinded(review)
+        self.label_viewer: str | None = reviewer if self.blinded else None
         self.stage_ids: list[int] = _stage_records(self.db, stage, required=self.protocol.reviewers)
         self.stage_index = {rid: i for i, rid in enumerate(self.stage_ids)}  # for the ranker
         mine = current_decisions(self.db, stage, self.decider)
@@ -129,7 +133,8 @@ class Session(SessionActions):
         if conflicts:
             require_unblinded(review, "Resolving conflicts")
             ids = disagreements(self.db, stage, required=self.protocol.reviewers)
-            self.decisions = {r: d for r, d in self.decisions.items() if r in set(ids)}
+            disagreed = set(ids)
+            self.decisions = {r: d for r, d in self.decisions.items() if r in disagreed}
         else:
             ids = [
                 r
@@ -139,7 +144,8 @@ class Session(SessionActions):
         if self.order_name == "random":
             random.Random(seed).shuffle(ids)
         self.order: list[int] = ids
-        self._index: dict[int, int] = {}
+        self._queued: set[int] = set()  # the records in ``order``
+        self._index_map: dict[int, int] | None = None  # record -> position in ``order``
         self._reindex()
         self.counts: Counter[str] = Counter(d.decision for d in self.decisions.values())
         self.streak = self._streak()
@@ -150,8 +156,10 @@ class Session(SessionActions):
         self._records: dict[int, Record] = {}
         self._pos = 0
         self._saved: int | None = load_position(self.db, self.mode, stage, reviewer)
-        if self._saved is not None and self._saved in self._index:
-            self._pos = self._index[self._saved]
+        saved = self._saved
+        self.resumed = saved is not None and saved in self._queued
+        if saved is not None and self.resumed:  # the record on screen at the last quit
+            self._pos = self.order.index(saved)
         else:
             first = self.next_undecided(start=0) if self.order else None
             self.pos = first if first is not None else max(0, len(self.order) - 1)
@@ -216,7 +224,17 @@ class Session(SessionActions):
         return out
 
     def _reindex(self) -> None:
-        self._index = {rid: i for i, rid in enumerate(self.order)}
+        """After records joined or left :attr:`order` (a reordering needs no call)."""
+        self._queued = set(self.order)
+        self._index_map = None
+
+    @property
+    def _index(self) -> dict[int, int]:
+        """Record id -> its position in :attr:`order` (built when first needed after the order
+        changed: a new ranking at 100k records costs no index)."""
+        if self._index_map is None:
+            self._index_map = {rid: i for i, rid in enumerate(self.order)}
+        return self._index_map
 
     def _streak(self) -> int:
         streak = 0
@@ -273,14 +291,14 @@ class Session(SessionActions):
         decision. Resolving conflicts: resolved of the records disagreed on."""
         if self.conflicts:
             total, done = len(self.order), len(self.decisions)
-        else:
-            queue = [
-                r
-                for r in self.stage_index
-                if r not in self.not_retrieved and r not in self.automated_only
-            ]
-            total = len(queue)
-            done = sum(1 for r in queue if r in self.decisions)
+        else:  # counted from the few records left out (drawn after every key at 100k records)
+            index = self.stage_index
+            out = {r for r in self.not_retrieved if r in index}
+            out.update(r for r in self.automated_only if r in index)
+            total = len(index) - len(out)
+            # this reviewer's decisions are on records of the stage only (kept so by the
+            # session: decisions outside it are dropped at start and when records leave)
+            done = len(self.decisions) - sum(1 for r in out if r in self.decisions)
         return Progress(
             done=done,
             total=total,
@@ -376,21 +394,22 @@ class Session(SessionActions):
                 f"Record #{rid} is marked as not retrieved: press r to mark it retrieved first."
             )
         note = note or self.notes.get(rid)
-        decided = self._write(rid, decision, reason, note)
-        row_id = decided.id
-        old = self.decisions.get(rid)
-        if old is not None:
-            self.counts[old.decision] -= 1
-        self.decisions[rid] = decided
-        self.automated_only.discard(rid)  # a human decision wins over automation
-        self.counts[decision] += 1
-        self.streak = self.streak + 1 if decision == "exclude" else 0
-        self.actions += 1
-        self.history.append(Action("decision", rid))
-        nxt = self.next_undecided(self.pos)
-        if nxt is not None:
-            self.pos = nxt
-        return row_id
+        # the decision and the record shown next are one commit (one fsync per key press)
+        with transaction(self.db):
+            decided = self._write(rid, decision, reason, note)
+            old = self.decisions.get(rid)
+            if old is not None:
+                self.counts[old.decision] -= 1
+            self.decisions[rid] = decided
+            self.automated_only.discard(rid)  # a human decision wins over automation
+            self.counts[decision] += 1
+            self.streak = self.streak + 1 if decision == "exclude" else 0
+            self.actions += 1
+            self.history.append(Action("decision", rid))
+            nxt = self.next_undecided(self.pos)
+            if nxt is not None:
+                self.pos = nxt
+        return decided.id
 
     def _write(self, rid: int, decision: str, reason: str | None, note: str | None) -> Decision:
         """Append this reviewer's decision (or, resolving conflicts, the consensus one)."""
@@ -429,22 +448,29 @@ class Session(SessionActions):
         position = self.stage_index
         return {position[rid]: d.decision != "exclude" for rid, d in self.decisions.items()}
 
-    def apply_ranking(self, ranked: Sequence[int], trained_on: int) -> None:
+    def apply_ranking(self, ranked: Sequence[int], trained_on: int, lead: bool = False) -> None:
         """Reorder the records after the one on screen; ``ranked`` are indices into stage_ids.
 
         The record on screen and the records before it keep their places: a ranking changes
-        what comes next, never what the reviewer is reading.
+        what comes next, never what the reviewer is reading. With ``lead`` (the app's first
+        order, before the reviewer pressed any key) the ranking's best undecided record takes
+        the place of the one on screen, which goes back to its place in the queue.
         """
         ids = [self.stage_ids[i] for i in ranked if i < len(self.stage_ids)]
-        head = self.order[: self.pos + 1]
+        cut = self.pos + (0 if lead else 1)
+        head = self.order[:cut]
         in_head = set(head)
-        queued = set(self.order)
+        queued = self._queued
         rest = [r for r in ids if r not in in_head and r in queued and not self.is_done(r)]
-        placed = in_head | set(rest)
-        tail = [r for r in self.order if r not in placed]
+        placed = set(rest)
+        tail = self.order[cut:]
+        if placed:
+            tail = [r for r in tail if r not in placed]
         self.order = head + rest + tail
-        self._reindex()
+        self._index_map = None  # the same records, in a new order
         self.trained_on = trained_on
+        if lead:
+            self.pos = self.pos  # the record now on screen is stored (resume)
 
     def summary(self) -> str:
         p = self.progress()

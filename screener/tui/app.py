@@ -9,6 +9,7 @@ the dialogs and tools (:mod:`screener.tui.tools`), the relevance ranking in a pr
 
 from __future__ import annotations
 
+import gc
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -17,10 +18,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
+from screener.db import DB_NAME
 from screener.errors import ScreenerError
 from screener.ranking.keyword_order import explain_terms
 from screener.ranking.worker import RankingWorker
 from screener.screening.session import Session
+from screener.tui.checkpoints import TICK_SECONDS, Checkpoints
 from screener.tui.fulltext import FullTextView
 from screener.tui.keys import KEY_LINE, KEY_NAMES, KEYS
 from screener.tui.ranking import ScreenRanking
@@ -63,6 +66,8 @@ class ScreenApp(ScreenRanking):
         self.shown: int | None = None  # the record on screen: every key acts on this one
         self.messages: list[str] = []
         self.ranking_model = ranking_model  # None: the default model
+        path = session.review.path / DB_NAME
+        self.checkpoints = Checkpoints(lambda: self.keys_pressed, path, session.db)
 
     # ------------------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -85,10 +90,21 @@ class ScreenApp(ScreenRanking):
 
     def on_mount(self) -> None:
         self.refresh_view()
-        if self.session.order_name == "relevance":
-            self.start_ranking()
         if self.session.stage == "full_text":
             self.action_full_text()
+        self.call_after_refresh(self._started)
+
+    def _started(self) -> None:
+        """Once the first record is on screen: the ranking process, quiet checkpoints, and the
+        start-up's objects out of the garbage collector's way."""
+        if self.session.order_name == "relevance":
+            self.start_ranking()
+        self.checkpoints.start()
+        self.set_interval(TICK_SECONDS, self.checkpoints.tick)
+        # Everything built so far (the session's 100k ids, Textual's widgets) lives until the
+        # app quits: frozen, a full collection no longer walks it (it cost 40-100 ms of a key
+        # press at 100k records).
+        gc.freeze()
 
     def model_state(self) -> str | None:
         if self.session.order_name != "relevance":
@@ -207,7 +223,7 @@ class ScreenApp(ScreenRanking):
                 self.refresh_view()
                 self.notify(f"Note on #{shown} saved." if text else f"Note on #{shown} cleared.")
 
-        self.push_screen(PromptScreen(f"Note on #{shown} (saved at once)", start), saved)
+        self.open_dialog(PromptScreen(f"Note on #{shown} (saved at once)", start), saved)
 
     def action_not_retrieved(self) -> None:
         s = self.session
@@ -236,7 +252,7 @@ class ScreenApp(ScreenRanking):
                 self.at_end = s.finished
                 self.refresh_view()
 
-        self.push_screen(PromptScreen("Full text not retrieved: why?"), saved)
+        self.open_dialog(PromptScreen("Full text not retrieved: why?"), saved)
 
     # ------------------------------------------------------------------------------ moving
     def action_next(self) -> None:
@@ -272,7 +288,7 @@ class ScreenApp(ScreenRanking):
                 self.at_end = False
                 self.refresh_view()
 
-        self.push_screen(SearchScreen(self.session.search), chosen)
+        self.open_dialog(SearchScreen(self.session.search), chosen)
 
     def action_criteria(self) -> None:
         self.query_one("#criteria").toggle_class("shown")
@@ -292,7 +308,7 @@ class ScreenApp(ScreenRanking):
             " ↑ ↓ j k space scroll this help; any other key closes it.",
             style="dim",
         )
-        self.push_screen(MessageScreen(text))
+        self.open_dialog(MessageScreen(text))
 
     def action_explain(self) -> None:
         s = self.session
@@ -309,7 +325,7 @@ class ScreenApp(ScreenRanking):
         lines = explain_terms(explanation)
         text = Text("Terms that raised this record's rank\n\n", style="bold")
         text.append("\n".join(lines) if lines else "No term stands out for this record.")
-        self.push_screen(MessageScreen(text))
+        self.open_dialog(MessageScreen(text))
 
     async def action_quit(self) -> None:
         self.stop_ranking()

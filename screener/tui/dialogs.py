@@ -1,6 +1,11 @@
 """Keyboard dialogs of the screening app: a pick list (arrows, j/k, Enter), a confirmation.
 
 Every dialog closes with Esc without doing anything.
+
+Keys typed in the same instant as the key that closes a dialog (Enter, Esc, y...) belong to what
+comes after it: the app holds them from that key until the dialog is gone (or says it stays
+open: :class:`DialogStays`) and then routes them in the order typed (see
+``ScreenTools.on_event``). A dialog declares its closing keys in ``CLOSING_KEYS``.
 """
 
 from __future__ import annotations
@@ -12,17 +17,40 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, OptionList, Static
+
+ALL_KEYS = None  # CLOSING_KEYS of a dialog that any key closes
+
+
+class DialogStays(Message):
+    """Posted by a dialog that handled a closing key and stays open (Enter ran a search):
+    the keys held since are routed to it."""
+
+
+def closing_key(screen: Screen[Any], key: str) -> bool:
+    """May ``key`` close ``screen`` (a dialog)? Enter and Esc unless it declares its own."""
+    keys: frozenset[str] | None = getattr(screen, "CLOSING_KEYS", frozenset({"enter", "escape"}))
+    return keys is ALL_KEYS or key in keys
 
 
 def early_typing(screen: ModalScreen[Any], event: events.Key, box: Input) -> bool:
     """Keys typed right after the key that opened a dialog can reach it before its input has
-    the focus: type them into the input instead of losing them. True when handled."""
-    if screen.focused is None and event.is_printable and event.character:
+    the focus: type them into the input (Enter submits it) instead of losing them. True when
+    handled. (A printable key or Enter reaching the dialog itself while its input has the
+    focus was routed before the focus moved there: the input would have taken it.)"""
+    if screen.focused is not None and screen.focused is not box:
+        return False
+    if event.is_printable and event.character:
         event.stop()
         box.focus()
         box.insert_text_at_cursor(event.character)
+        return True
+    if event.key == "enter":
+        event.stop()
+        box.focus()
+        box.post_message(Input.Submitted(box, box.value))
         return True
     return False
 
@@ -38,6 +66,8 @@ class PickList(OptionList):
 
 class ConfirmScreen(ModalScreen[bool]):
     """Two records side by side (stacked when narrow) and a question: y or Enter, n or Esc."""
+
+    CLOSING_KEYS: ClassVar[frozenset[str] | None] = frozenset({"y", "n", "enter", "escape"})
 
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }

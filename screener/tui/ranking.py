@@ -97,10 +97,11 @@ class ScreenRanking(ScreenTools):
         kind = message[0]
         if kind == "order":
             ranked: Ranked = message[1]
+            lead = self.may_lead()
             self.ranker = worker
             self.model_trained = ranked.trained
             self.training = ranked.serial != worker.serial
-            self._apply(ranked.top, ranked.labels_used)
+            self._apply(ranked.top, ranked.labels_used, lead)
             if self.labels_dirty:
                 self.send_labels()
         elif kind == "explained" and message[1] == self.explain_request:
@@ -110,10 +111,26 @@ class ScreenRanking(ScreenTools):
         elif kind == "exit":
             self._ranking_failed(f"the ranking process ended, exit code {message[1]}")
 
-    def _apply(self, ranked: list[int], trained_on: int) -> None:
-        """Apply an order to the records after the one on screen (never that one)."""
+    def may_lead(self) -> bool:
+        """May the order arriving now put its best record on screen? Only the first order of
+        the session, before the reviewer pressed any key (so never once they started acting
+        on what they read), when the session did not resume at a record they had on screen
+        last time, and the record shown is undecided."""
+        s = self.session
+        return (
+            self.ranker is None
+            and self.keys_pressed == 0
+            and not s.resumed
+            and not self.at_end
+            and s.current is not None
+            and not s.is_done(s.current)
+        )
+
+    def _apply(self, ranked: list[int], trained_on: int, lead: bool = False) -> None:
+        """Apply an order to the records after the one on screen (never that one, unless
+        ``lead``: see :meth:`may_lead`)."""
         shown = self.session.current
-        self.session.apply_ranking(ranked, trained_on)
+        self.session.apply_ranking(ranked, trained_on, lead)
         if not self.at_end and self.session.current != shown:
             self.refresh_view()
         else:  # keep the reader's place (and scroll position) in the record shown
@@ -147,6 +164,7 @@ class ScreenRanking(ScreenTools):
         self._post(self._keyword_ranked, ranker, ranker.order(), len(labels))
 
     def _keyword_ranked(self, ranker: KeywordRanker, ranked: list[int], trained_on: int) -> None:
+        lead = self.may_lead()
         self.ranker = ranker
         self.model_trained = False
-        self._apply(ranked, trained_on)
+        self._apply(ranked, trained_on, lead)

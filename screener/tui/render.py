@@ -40,7 +40,7 @@ def record_text(session: Session, record_id: int) -> Text:
     out.append("  ".join(ids), style="dim")
     out.append("\n")
     out.append_text(state_text(session, record_id))
-    labels = record_labels(session.db, [record_id]).get(record_id)
+    labels = record_labels(session.db, [record_id], session.label_viewer).get(record_id)
     if labels:
         out.append("\nLabels: ", style="dim")
         out.append(" · ".join(labels), style="bold magenta")

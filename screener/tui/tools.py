@@ -3,16 +3,21 @@ terms, the record list, duplicates, the criteria panel, and the message line.
 
 Messages never cover the progress line: they replace the key line for a few seconds.
 Keys for the main screen do nothing while a dialog is open (each dialog has its own keys).
+Keys typed in the same instant as the key that closes a dialog are held until it is gone, then
+routed in the order typed: they act on the screen that follows (:meth:`ScreenTools.on_event`).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.containers import VerticalScroll
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -22,11 +27,12 @@ from screener.screening.labels import all_labels, has_label, set_label
 from screener.screening.protocol import load_protocol
 from screener.screening.session import Session
 from screener.tui.browse import BrowseScreen
-from screener.tui.dialogs import ConfirmScreen
+from screener.tui.dialogs import ConfirmScreen, DialogStays, closing_key
 from screener.tui.render import record_text
 from screener.tui.screens import PromptScreen, ReasonBar, SearchScreen
 
 MESSAGE_SECONDS = 6.0
+HOLD_SECONDS = 1.0  # keys held after a dialog's closing key are routed at the latest then
 SEVERITY_STYLES = {"information": "bold", "warning": "bold yellow", "error": "bold red"}
 
 
@@ -40,12 +46,65 @@ class ScreenTools(App[str]):
     shown: int | None
     # while e waits for a reason: (the record on screen, the reasons, a reason required?)
     choosing: tuple[int, list[str], bool] | None = None
+    keys_pressed = 0  # keys the reviewer typed in this session
+    _held: list[events.Key] | None = None  # keys typed after a dialog's closing key
+    _hold_timer: Timer | None = None
 
     def refresh_view(self) -> None:
         raise NotImplementedError
 
     def _decide(self, decision: str, reason: str | None = None, shown: int | None = None) -> None:
         raise NotImplementedError
+
+    # --------------------------------------------------------------------------- keys
+    async def on_event(self, event: events.Event) -> None:
+        """Route a key as Textual does, except the keys typed after a key that may close a
+        dialog: those are held until the dialog is gone (or stays), so none is typed into a
+        dialog that is closing or lost (see :mod:`screener.tui.dialogs`)."""
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        if self._held is not None:
+            self._held.append(event)
+            return
+        self.keys_pressed += 1
+        dialog = None if self.screen is self.screen_stack[0] else self.screen
+        await super().on_event(event)
+        if dialog is not None and closing_key(dialog, event.key):
+            self._held = []
+            self._hold_timer = self.set_timer(HOLD_SECONDS, self.release_keys)
+
+    def release_keys(self) -> None:
+        """Route the held keys, in the order typed, to whatever screen is shown now."""
+        held, self._held = self._held, None
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        if held:
+            self.call_next(self._route_held, held)
+
+    async def _route_held(self, held: list[events.Key]) -> None:
+        for i, event in enumerate(held):
+            if self._held is not None:  # a held key closed a dialog again: hold the rest
+                self._held.extend(held[i:])
+                return
+            self.keys_pressed -= 1  # counted when typed
+            await self.on_event(event)
+
+    def on_dialog_stays(self, _message: DialogStays) -> None:
+        self.release_keys()
+
+    def open_dialog(
+        self, screen: Screen[Any], callback: Callable[[Any], None] | None = None
+    ) -> None:
+        """Show a dialog; its answer goes to ``callback``, then the held keys are routed."""
+
+        def done(result: Any) -> None:
+            if callback is not None:
+                callback(result)
+            self.release_keys()
+
+        self.push_screen(screen, done)
 
     # --------------------------------------------------------------------------- reasons
     def ask_reason(self, shown: int, reasons: list[str], required: bool) -> None:
@@ -112,18 +171,19 @@ class ScreenTools(App[str]):
         if shown is None:
             return
         db, reviewer = self.session.db, self.session.reviewer
-        known = all_labels(db)
+        viewer = self.session.label_viewer  # blinded: this reviewer's labels only
+        known = all_labels(db, viewer)
         hint = "Labels in use: " + ", ".join(known[:12]) if known else "A short word or two."
 
         def saved(text: str | None) -> None:
             if not text:
                 return
-            on = not has_label(db, shown, text)
+            on = not has_label(db, shown, text, viewer)
             label = set_label(db, shown, text, reviewer, on)
             self.refresh_view()
             self.notify(f"Label '{label}' {'added to' if on else 'removed from'} #{shown}.")
 
-        self.push_screen(PromptScreen(f"Label for #{shown} ({hint})"), saved)
+        self.open_dialog(PromptScreen(f"Label for #{shown} ({hint})"), saved)
 
     # --------------------------------------------------------------------------- highlights
     def action_highlight(self) -> None:
@@ -145,7 +205,7 @@ class ScreenTools(App[str]):
             self.notify(f"'{term}' added to {where}." if added else f"'{term}' is already there.")
 
         title = "Highlight term (saved to review.toml): word for include, -word for exclude"
-        self.push_screen(PromptScreen(title), saved)
+        self.open_dialog(PromptScreen(title), saved)
 
     # --------------------------------------------------------------------------- list
     def action_browse(self) -> None:
@@ -157,7 +217,7 @@ class ScreenTools(App[str]):
                 self.at_end = False
                 self.refresh_view()
 
-        self.push_screen(BrowseScreen(s), chosen)
+        self.open_dialog(BrowseScreen(s), chosen)
 
     # --------------------------------------------------------------------------- duplicates
     def action_duplicate(self) -> None:
@@ -182,11 +242,11 @@ class ScreenTools(App[str]):
                 return
             question = f"Are #{current} (left) and #{other} (right) one work? y links them."
             left, right = record_text(s, current), record_text(s, other)
-            self.push_screen(ConfirmScreen(question, left, right), lambda ok: confirmed(other, ok))
+            self.open_dialog(ConfirmScreen(question, left, right), lambda ok: confirmed(other, ok))
 
         title = "Duplicate of which record? Search words, id, PMID or DOI (Enter)"
         hint = f"Enter on a result: compare it with #{current} · Esc: cancel"
-        self.push_screen(SearchScreen(s.search, title, hint), chosen)
+        self.open_dialog(SearchScreen(s.search, title, hint), chosen)
 
     # --------------------------------------------------------------------------- criteria
     def action_criteria_scroll(self, step: int) -> None:
