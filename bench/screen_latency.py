@@ -1,13 +1,18 @@
-"""Screening app latency: start-up, key press -> next record drawn, quit, memory (Pilot-driven).
+"""Screening app latency: start-up, key press -> next record drawn, quit, memory (Pilot, tmux).
 
 Builds reviews of N records directly in a review.db (synthetic titles/abstracts/keywords from
 bench/ranking_speed.py, 3 % includes; built in a child process, so this process's peak memory is
 the app's), then runs ``ScreenApp`` headless with ``app.run_test()``. In relevance order the
 reviewer presses ``i`` on true includes and ``e 1`` on the others, as fast as the screen is
-drawn, while the ranking process fits (``fits during presses`` counts the orders that arrived
-and were applied while the keys were pressed). Prints one line per measurement.
+drawn, while the ranking process fits (``fits_during_presses`` counts the orders that arrived
+and were applied while the keys were pressed). Prints one line per measurement (press
+p50/p95/max, start-up, quit, RSS, load average) and, under it, the ratios to the references
+measured earlier in the same run: file order at the same size, and the same run kind at the
+first (smallest) size. ``--tmux K`` also runs the real ``screener screen`` K times per order in
+tmux at 80x24 (launch to the first record on screen; ``q`` to the shell's next line).
 
-    .venv/bin/python bench/screen_latency.py [--sizes 1000 100000] [--presses 200]
+    .venv/bin/python bench/screen_latency.py --sizes 1000 100000 --shares 0 --presses 300 \
+        --tmux 5 --workdir /tmp/benchwork
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from textual import events
 
@@ -118,10 +124,10 @@ async def measure(folder: Path, order: str, presses: int, stage: str) -> dict[st
     applied = 0
     original = app._apply
 
-    def counting(ranked: list[int], trained_on: int) -> None:
+    def counting(ranked: list[int], trained_on: int, lead: bool = False) -> None:
         nonlocal applied
         applied += 1
-        original(ranked, trained_on)
+        original(ranked, trained_on, lead)
 
     app._apply = counting  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
@@ -180,42 +186,119 @@ def fresh(pristine: Path, scratch: Path) -> Path:
     return scratch
 
 
+def tmux_run(folder: Path, order: str, settle: float = 1.0) -> dict[str, float]:
+    """The real ``screener screen`` in tmux at 80x24: seconds from the command line sent to the
+    first record on screen, and from ``q`` to the shell's next line (summary printed)."""
+    exe = Path(sys.executable).with_name("screener")
+    socket = f"latency{os.getpid()}"
+
+    def tmux(*args: str) -> str:
+        done = subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True)
+        return done.stdout
+
+    tmux("new-session", "-d", "-s", "s", "-x", "80", "-y", "24", "bash --norc --noprofile")
+    try:
+        time.sleep(0.5)
+        command = f"{exe} screen --review {folder} --reviewer ann --order {order}; echo EXITED"
+        t0 = time.perf_counter()
+        tmux("send-keys", "-t", "s", command, "Enter")
+        while "PMID" not in tmux("capture-pane", "-p", "-t", "s"):
+            if time.perf_counter() - t0 > 120:
+                raise TimeoutError(tmux("capture-pane", "-p", "-t", "s"))
+            time.sleep(0.01)
+        startup = time.perf_counter() - t0
+        time.sleep(settle)  # (relevance: the ranking process is running)
+        t1 = time.perf_counter()
+        tmux("send-keys", "-t", "s", "q")
+        while "EXITED" not in tmux("capture-pane", "-p", "-t", "s"):
+            if time.perf_counter() - t1 > 60:
+                raise TimeoutError("the app did not quit within 60 s")
+            time.sleep(0.01)
+        return {"startup_s": startup, "quit_s": time.perf_counter() - t1}
+    finally:
+        tmux("kill-server")
+
+
+def ratios(figures: dict[str, float], reference: dict[str, float], keys: list[str]) -> str:
+    return "  ".join(
+        f"{k} x{figures[k] / reference[k]:.2f}" for k in keys if reference.get(k) and k in figures
+    )
+
+
+def pristine_review(work: Path, n: int, share: float) -> Path:
+    pristine = work / f"r{n}_{int(share * 100)}"
+    if not (pristine / DB_NAME).exists():
+        t = time.perf_counter()
+        code = (
+            f"import screen_latency as s; s.build(s.Path({str(pristine)!r}), {n}, {int(n * share)})"
+        )
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent)
+        print(f"# built {pristine.name} in {time.perf_counter() - t:.1f} s")
+    return pristine
+
+
+PRESS_KEYS = ["press_median_ms", "press_p95_ms", "press_max_ms", "startup_s", "quit_s", "rss_mb"]
+
+
+def compare(label: str, figures: dict[str, float], refs: dict[str, dict[str, float]]) -> None:
+    """Print the figures and their ratios to the references measured earlier in this run."""
+    report(label, figures)
+    for name, reference in refs.items():
+        print(f"    vs {name}: {ratios(figures, reference, PRESS_KEYS)}", flush=True)
+
+
+def pilot_runs(folder: Path, n: int, share: float, order: str, presses: int) -> list[Any]:
+    """(label, figures) of the Pilot runs of one order (relevance: cold, then warm cache)."""
+    head = f"{n:>7} records  decided {share:.0%}  order {order}"
+    runs = [(head, asyncio.run(measure(folder, order, presses, "title_abstract")))]
+    if order == "relevance":  # again, with the features cached by that run
+        warm = asyncio.run(measure(folder, order, presses, "title_abstract"))
+        runs.append((head + ", warm", warm))
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100000])
     parser.add_argument("--presses", type=int, default=200)
     parser.add_argument("--orders", nargs="+", default=["file", "relevance"])
     parser.add_argument("--shares", type=float, nargs="+", default=[0.0, 0.5])
+    parser.add_argument("--tmux", type=int, default=0, help="real-process runs per order in tmux")
     parser.add_argument(
         "--workdir", type=Path, help="keep the built reviews here and reuse them on later runs"
     )
     args = parser.parse_args()
+    print(f"# load average at start {os.getloadavg()}, nproc {os.cpu_count()}", flush=True)
+    smallest = f"{args.sizes[0]} records"
     with tempfile.TemporaryDirectory() as tmp:
         work = args.workdir or Path(tmp)
+        first: dict[str, dict[str, float]] = {}  # the smallest size's figures, per run kind
         for n in args.sizes:
             for share in args.shares:
-                pristine = work / f"r{n}_{int(share * 100)}"
-                if not (pristine / DB_NAME).exists():
-                    t = time.perf_counter()
-                    code = (
-                        "import screen_latency as s; "
-                        f"s.build(s.Path({str(pristine)!r}), {n}, {int(n * share)})"
-                    )
-                    subprocess.run(
-                        [sys.executable, "-c", code], check=True, cwd=Path(__file__).parent
-                    )
-                    print(f"# built {pristine.name} in {time.perf_counter() - t:.1f} s")
+                pristine = pristine_review(work, n, share)
                 size_mb = (pristine / DB_NAME).stat().st_size / 1e6
                 print(f"# {n} records, {int(n * share)} decided ({size_mb:.0f} MB)")
+                file_order: dict[str, float] = {}
                 for order in args.orders:
                     folder = fresh(pristine, Path(tmp) / "scratch")
-                    figures = asyncio.run(measure(folder, order, args.presses, "title_abstract"))
-                    report(f"{n:>7} records  decided {share:.0%}  order {order:<9}", figures)
-                    if order == "relevance":  # again, with the features cached by that run
-                        figures = asyncio.run(
-                            measure(folder, order, args.presses, "title_abstract")
-                        )
-                        report(f"{n:>7} records  decided {share:.0%}  relevance, warm", figures)
+                    for label, figures in pilot_runs(folder, n, share, order, args.presses):
+                        kind = label.split("decided")[1]
+                        refs = {"file order, same size": file_order} if file_order else {}
+                        if kind in first:
+                            refs[smallest] = first[kind]
+                        compare(label, figures, refs)
+                        first.setdefault(kind, figures)
+                        file_order = file_order or figures
+                    if not args.tmux:
+                        continue
+                    folder = fresh(pristine, Path(tmp) / "scratch")
+                    runs = [tmux_run(folder, order) for _ in range(args.tmux)]
+                    median = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                    kind = f"tmux {share} {order}"
+                    label = f"{n:>7} records  decided {share:.0%}  tmux {order}, median of"
+                    label += f" {args.tmux}: " + ", ".join(f"{r['startup_s']:.2f}" for r in runs)
+                    compare(label, median, {smallest: first[kind]} if kind in first else {})
+                    first.setdefault(kind, median)
                 if share and "file" in args.orders:
                     folder = fresh(pristine, Path(tmp) / "scratch")
                     db = connect(folder / DB_NAME)
