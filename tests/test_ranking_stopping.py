@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import random
+from fractions import Fraction
+
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import hypergeom
 
 from screener.ranking.stopping import exclude_streak, recall_p_value, stopping_estimate
 
@@ -63,7 +70,8 @@ def test_edges() -> None:
 
 def test_p_value_short_cut_equals_the_cdf_at_every_n() -> None:
     """recall_p_value returns 0 at once when some n has p exactly 0; the plain evaluation of the
-    hypergeometric cdf at every n gives the same value, early and late in screening."""
+    hypergeometric cdf at every n gives the same value, early and late in screening (exactly 0
+    where it is 0; elsewhere to 1e-8: the library sums the cdf itself, scipy uses Boost)."""
     import math
     import random
 
@@ -89,6 +97,111 @@ def test_p_value_short_cut_equals_the_cdf_at_every_n() -> None:
         found = [rng.random() < (rate * 3 if i < front * seen else rate / 3) for i in range(seen)]
         for target in (0.8, 0.95):
             expected = plain(found, total, target)
-            assert recall_p_value(found, total, target) == expected
+            got = recall_p_value(found, total, target)
+            assert got == expected if expected == 0.0 else got == pytest.approx(expected, rel=1e-8)
             zeros += expected == 0.0
     assert 0 < zeros < 120  # both branches taken
+
+
+# ---------------------------------------------------------------- an oracle from the docstring
+
+
+def oracle_p(found: list[bool], total: int, percent: int) -> float:
+    """The module docstring's test, window by window with scipy's cdf, no short cut: for each n
+    the last n screened are a sample of the N - n_seen + n records unscreened before them; H0
+    (recall < percent %) puts at least floor(r / tau) + 1 - (r - k_n) includes in that urn."""
+    n_seen = len(found)
+    if n_seen == 0:
+        return 1.0
+    if n_seen >= total:
+        return 0.0
+    r = sum(found)
+    least = int(Fraction(100 * r, percent)) + 1  # floor(r / tau) + 1, exactly
+    p = 1.0
+    for n in range(1, n_seen + 1):
+        k = sum(found[n_seen - n :])
+        urn = total - n_seen + n
+        good = least - (r - k)
+        p = min(p, 0.0 if good > urn else float(hypergeom.cdf(k, urn, good, n)))
+    return p
+
+
+def oracle_bound(found: list[bool], total: int, confidence: int = 95) -> float | None:
+    """The highest level 0.50..0.99 whose H0 is rejected, scanning every level from the top."""
+    if found and len(found) >= total:
+        return 1.0
+    for level in range(99, 49, -1):
+        if found and oracle_p(found, total, level) < 1 - confidence / 100:
+            return level / 100
+    return None
+
+
+def _same(got: float | None, expected: float | None) -> bool:
+    if got is None or expected is None:
+        return got is expected
+    return got == expected if expected == 0.0 else got == pytest.approx(expected, rel=1e-8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.booleans(), max_size=120),
+    st.integers(0, 150),
+    st.sampled_from([50, 80, 90, 95, 99]),
+    st.floats(0.0, 1.0),
+)
+def test_p_value_and_bound_equal_the_oracle(
+    found: list[bool], extra: int, percent: int, shape: float
+) -> None:
+    # shape moves the includes to the front (a good ranking) or leaves them as drawn
+    if found and shape > 0.5:
+        found = sorted(found, reverse=True)[: len(found)]
+    total = len(found) + extra
+    if total == 0:
+        return
+    expected = oracle_p(found, total, percent)
+    assert _same(recall_p_value(found, total, percent / 100), expected)
+    estimate = stopping_estimate(found, total, recall_target=percent / 100)
+    assert _same(estimate.p_value, expected if found else None)
+    assert estimate.target_reached == (bool(found) and expected < 0.05)
+    assert estimate.recall_lower_bound == oracle_bound(found, total)
+
+
+def test_edges_against_the_oracle() -> None:
+    cases: list[tuple[list[bool], int]] = [
+        ([False] * 40, 60),  # no includes yet
+        ([False] * 40, 41),
+        ([True] * 30, 31),  # every record screened an include, one left
+        ([True, False] * 20, 40),  # everything screened
+        ([True], 1),
+        ([False], 2),  # N small
+        ([True], 2),
+        ([True, False, False], 4),
+    ]
+    for found, total in cases:
+        for percent in (50, 95, 99):
+            assert _same(
+                recall_p_value(found, total, percent / 100), oracle_p(found, total, percent)
+            )
+        estimate = stopping_estimate(found, total)
+        assert estimate.recall_lower_bound == oracle_bound(found, total)
+
+
+def test_thousands_of_windows_against_the_oracle() -> None:
+    """Sequences long enough for the branch and bound to drop most windows (a ranking that
+    finds includes early, a random order, a long streak at the end), against every window."""
+    rng = random.Random(11)
+    for total, seen, rate, front in [
+        (5000, 4200, 0.1, 0.3),
+        (4000, 2500, 0.05, 1.0),
+        (3000, 2900, 0.2, 0.1),
+    ]:
+        found = [rng.random() < (rate * 3 if i < front * seen else rate / 4) for i in range(seen)]
+        recent = np.asarray(found[::-1], dtype=np.int64)
+        k, n = np.cumsum(recent), np.arange(1, seen + 1)
+        for percent in (80, 95):
+            least = int(Fraction(100 * int(recent.sum()), percent)) + 1
+            good = least - (int(recent.sum()) - k)
+            urn = total - seen + n
+            cdf = np.where(good > urn, 0.0, hypergeom.cdf(k, urn, np.minimum(good, urn), n))
+            expected = float(cdf.min())
+            assert _same(recall_p_value(found, total, percent / 100), expected)
