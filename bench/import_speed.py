@@ -2,8 +2,9 @@
 
 For each size (default 10k and 100k records) and format it times, in this one process and
 interleaved (reference, import, reference, import, ...), a reference parser alone on the file
-(Bio.Medline for MEDLINE, rispy for RIS) and ``screener.searches.import_file`` into a fresh
-review (check, fingerprint, parse, normalise, store, commit, close), and prints the medians and
+(Bio.Medline for MEDLINE, rispy for RIS) and what ``screener import`` does with a new, empty
+review (made by ``init_review`` before the clock starts): open it, ``import_file`` (check,
+fingerprint, parse, normalise, store, commit) and close it; and prints the medians and
 their ratio (wall and CPU time), the size of review.db against the export, and the peak
 resident memory of one more import run in a process of its own (max RSS: Python, SQLite's
 page cache and all; it shows whether memory stays flat as files grow). The load average is
@@ -183,11 +184,19 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs, {model}, Python {platform.python_version()}, load {load}"
 
 
-def run_import(folder: Path, path: Path) -> int:
+def new_review(folder: Path) -> None:
+    """An empty review at ``folder`` (``screener init``), made before the import is timed."""
     from screener.db import init_review
+
+    init_review(folder).close()
+
+
+def run_import(folder: Path, path: Path) -> int:
+    """What ``screener import FILE --review folder`` does: open, import, close."""
+    from screener.db import open_review
     from screener.searches import import_file
 
-    review = init_review(folder)
+    review = open_review(folder)
     try:
         return import_file(review, path).n_records
     finally:
@@ -220,6 +229,7 @@ def compare(
     for turn in range(repeat):
         ref_count, ref_wall, ref_cpu = timed(reference)
         target = folder / f"import_{turn}"
+        new_review(target)
         count, wall, cpu = timed(partial(run_import, target, path))
         assert ref_count == count, (ref_count, count)
         size = database_bytes(target)
@@ -241,6 +251,7 @@ def main() -> None:
     parser.add_argument("--peak-of", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.peak_of:  # the child process of peak_rss()
+        new_review(args.peak_of[1])
         run_import(args.peak_of[1], args.peak_of[0])
         print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         return

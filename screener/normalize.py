@@ -25,12 +25,14 @@ def doi(value: str | None) -> str | None:
     if not value:
         return None
     text = unquote(value.strip())
-    text = _DOI_PREFIX.sub("", text).strip()
+    if not text.startswith("10."):  # else no prefix to remove (the usual case)
+        text = _DOI_PREFIX.sub("", text).strip()
     match = _DOI_SHAPE.search(text)
     if not match:
         return None
     found = match.group(0).rstrip(".,;)]}>")
-    found = _DOI_TAG.sub("", found)
+    if found.endswith("[doi]"):
+        found = _DOI_TAG.sub("", found)
     return found.lower()
 
 
@@ -38,6 +40,8 @@ def pmid(value: str | None) -> str | None:
     """The digits of a PMID (``PMID: 123``, ``123 [pmid]``); None when it is not one."""
     if not value:
         return None
+    if type(value) is str and value.isdigit() and value.isascii() and len(value) < 10:
+        return value.lstrip("0") or None  # the usual "12345678": no search needed
     match = _DIGITS.search(str(value))
     if not match:
         return None

@@ -8,6 +8,7 @@ memory stays flat however large the file, and a failure stores nothing from that
 from __future__ import annotations
 
 import json
+import json.encoder
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date
@@ -68,6 +69,21 @@ class ImportSummary:
             f"({self.format_label}, {where}), "
             f"stored as search #{self.search_id}, round {self.round}."
         )
+
+
+def _unencodable(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _json_encoder() -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False)`` as one C call (the stdlib's C encoder without
+    the per-call set-up of ``JSONEncoder.encode`` or its circular-reference checks: rows hold
+    plain lists, dicts and strings); the stdlib encoder where the C one is missing."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover (CPython has it)
+        return json.JSONEncoder(ensure_ascii=False).encode
+    chunks = make(None, _unencodable, encode_basestring, None, ": ", ", ", False, False, True)
+    return lambda value: "".join(chunks(value, 0))
 
 
 def _row(record: Record, search_id: int, position: int, encode: Callable[[Any], str]) -> list[Any]:
@@ -182,7 +198,7 @@ def store_records(
     batches, inside the caller's transaction; return how many were stored."""
     batch: list[list[Any]] = []
     count = 0
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per value
+    encode = _json_encoder()  # one encoder, not one per value
     given = None if positions is None else iter(positions)
     for count, record in enumerate(records, 1):
         position = count if given is None else next(given)

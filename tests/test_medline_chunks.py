@@ -4,6 +4,7 @@ the same whatever the chunk size."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -92,3 +93,40 @@ def test_text_pieces_read_like_lines(
     seen: list[int] = []
     list(open_source(path).blocks(seen.append))
     assert seen[-1] == path.stat().st_size
+
+
+def test_line_numbers_in_errors_follow_wraps_odd_lines_and_blank_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader counts a record's lines from its fields (one per field, one per PubMed wrap,
+    the odd lines in between) instead of counting line ends: the line named in an error is the
+    line of the record in the file, whatever came before it."""
+    rng = random.Random(7)
+    for trial in range(30):
+        lines: list[str] = []
+        broken = rng.randint(0, 11)
+        for n in range(12):
+            for _ in range(rng.choice((1, 1, 2, 3))):  # blank lines, some holding spaces
+                lines.append(rng.choice(("", "", "   ", "\t")))
+            start = len(lines) + 1
+            if n == broken:
+                lines += ["AU  - Nobody A", "LA  - eng"]  # neither a PMID nor a title
+                where = start
+                continue
+            lines.append(f"PMID- {n + 1}")
+            for _ in range(rng.randint(1, 4)):
+                lines.append(f"{rng.choice(('TI', 'AB', 'MH', 'FAU'))}  - {'word ' * 3}")
+                for _ in range(rng.choice((0, 0, 1, 3))):
+                    lines.append(rng.choice(("      wrapped text", "\tan odd line", "odd")))
+            lines.append(rng.choice(("AB  -", "AB  - ")))  # a field with no value...
+            if rng.random() < 0.5:
+                lines.append("  then an odd line")  # ...and its odd continuation
+        path = tmp_path / f"lines{trial}.nbib"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        message = f"record {broken + 1} \\(line {where}\\) has neither a PMID nor a title"
+        for chunk in (1, 5, 1000):
+            monkeypatch.setattr(medline, "_CHUNK_LINES", chunk)
+            with pytest.raises(InputError, match=message):
+                list(medline.parse(open_source(path).lines(), str(path)))
+        with pytest.raises(InputError, match=message):
+            list(medline.parse_blocks(open_source(path).blocks(), str(path)))

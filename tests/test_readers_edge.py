@@ -450,3 +450,61 @@ def test_cochrane_record_url_is_not_taken_as_the_papers_doi(tmp_path: Path) -> N
     (record,) = list(detect(source).parse(source.lines(), path.name))
     assert record.doi is None
     assert record.accessions["central"] == "CN-01234567"
+
+
+def test_unique_cleans_and_dedupes_like_item_by_item() -> None:
+    """fields.unique takes a shortcut for lists that are already clean; any list gives what
+    cleaning item by item gives (white space of every kind, empties, repeats)."""
+    import random
+
+    from screener.readers.fields import unique
+
+    def by_item(items: list[str]) -> list[str]:
+        out: list[str] = []
+        for item in items:
+            text = " ".join(item.split())
+            if text and text not in out:
+                out.append(text)
+        return out
+
+    rng = random.Random(3)
+    pieces = ["a", "B", "mesh", "*", " ", "  ", "\t", "\xa0", "\u3000", "\n", "", "x y"]
+    for _ in range(3000):
+        items = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 4))) for _ in range(5)]
+        items = items[: rng.randint(0, 5)]
+        assert unique(items) == by_item(items), items
+        assert unique(iter(items)) == by_item(items), items
+
+
+@pytest.mark.parametrize(
+    ("value", "doi"),
+    [
+        ("10.1000/ABC.1 [doi]", "10.1000/abc.1"),
+        ("10.1000/abc.1[doi]", "10.1000/abc.1[doi"),  # as before: ] goes first
+        ("https://doi.org/10.1000/X", "10.1000/x"),
+        ("doi: 10.1000/x.", "10.1000/x"),
+        ("10.1000/x%2Fy", "10.1000/x/y"),
+        ("10.no", None),
+    ],
+)
+def test_doi_normalised(value: str, doi: str | None) -> None:
+    from screener import normalize
+
+    assert normalize.doi(value) == doi
+
+
+@pytest.mark.parametrize(
+    ("value", "pmid"),
+    [
+        ("12345678", "12345678"),
+        ("0123", "123"),
+        ("000", None),
+        ("12345678901", "123456789"),
+        ("PMID: 42 [pmid]", "42"),
+        ("\u00b23", "3"),
+    ],
+)
+def test_pmid_normalised(value: str, pmid: str | None) -> None:
+    from screener import normalize
+
+    assert normalize.pmid(value) == pmid

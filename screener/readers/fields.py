@@ -118,6 +118,20 @@ def clean(value: str | None) -> str | None:
 
 def unique(items: Iterable[str]) -> list[str]:
     """Cleaned, non-empty, first occurrence kept."""
+    if type(items) is list:
+        # Already clean (the usual case: readers strip and collapse values): nothing to clean,
+        # so dedupe in C. Joined with single spaces, the items are all clean and non-empty
+        # exactly when the text has no run of two spaces, no other white space (every other
+        # white-space character is unprintable) and no space at either end.
+        joined = " ".join(items)
+        if (
+            joined.isprintable()
+            and "  " not in joined
+            and joined[:1] != " "
+            and joined[-1:] != " "
+            and (joined or not items)
+        ):
+            return list(dict.fromkeys(items))
     seen: set[str] = set()
     out: list[str] = []
     for item in items:
@@ -130,6 +144,8 @@ def unique(items: Iterable[str]) -> list[str]:
 
 def language(value: str | None) -> str | None:
     """``English`` / ``eng`` / ``Chinese`` -> ``eng`` / ``chi``; other 3-letter codes kept."""
+    if value in LANGUAGES:  # already a known name or code, as written ("eng" in MEDLINE)
+        return LANGUAGES[value]
     text = clean(value)
     if not text:
         return None

@@ -77,14 +77,15 @@ def _parse(pieces: Iterable[str], per_chunk: int, source: str) -> Iterator[Recor
             if end == len(text) and not last:
                 end = begin  # it may go on: wait for the next chunk
                 break
-            line += text.count("\n", done, begin)
-            done = begin
+            line += text.count("\n", done, begin)  # the blank lines before the record
+            done = end
             count += 1
-            raw = _fields(match.group(), source, line)
+            raw, lines = _fields(match.group(), source, line)
             if held is not None:  # not the last record: yield it
                 closed = closed and "SO" in held[0]
                 yield build(held[0], source, held[1], held[2])
             held = (raw, count, line)
+            line += lines
         if last:
             if held is not None:
                 _check_last(held, closed, source)
@@ -106,8 +107,11 @@ def _check_last(held: tuple[Raw, int, int], closed: bool, source: str) -> None:
         )
 
 
-def _fields(text: str, source: str, start: int) -> Raw:
-    """One record's lines -> raw (continuation lines joined with one space)."""
+def _fields(text: str, source: str, start: int) -> tuple[Raw, int]:
+    """One record's lines -> (raw, how many lines it has); continuation lines are joined with
+    one space. The lines are counted from the fields (counting line ends in C would cost as
+    much as the rest of the record's reading): one per field, one per PubMed wrap, and the odd
+    lines that are neither (their line ends stay in the values)."""
     if text.startswith("TY  -"):
         raise InputError(
             f"{source}, line {start}: a RIS record ('TY  - ') among MEDLINE records: "
@@ -124,23 +128,31 @@ def _fields(text: str, source: str, start: int) -> Raw:
         )
     # PubMed's continuation lines start with 6 spaces: merge those in C; a line is a new field
     # when a tag ends in its column 5 (``_FIELD``), any other line continues the value.
-    parts = _FIELD.split("\n" + text.replace("\n      ", " "))
+    merged = text.replace("\n      ", " ")
+    parts = _FIELD.split("\n" + merged)
+    # the record ends with a line end, which the last value keeps: lines = fields + wraps +
+    # the line ends left in the values - that last one
+    lines = len(parts) // 2 + (len(text) - len(merged)) // 6 - 1
     raw: Raw = {}
-    for i in range(1, len(parts), 2):
-        tag = parts[i]
-        value = parts[i + 1].strip()
+    get = raw.get
+    for tag, value in zip(parts[1::2], parts[2::2], strict=True):
         if "\n" in value:
-            value = " ".join([piece for piece in (p.strip() for p in value.split("\n")) if piece])
+            lines += value.count("\n")
+            value = value.strip()
+            if "\n" in value:  # a line that is neither a field nor one of PubMed's wraps
+                value = " ".join([p for p in (p.strip() for p in value.split("\n")) if p])
+        else:
+            value = value.strip()
         if "  " in value:
             value = " ".join(value.split())
-        existing = raw.get(tag)
+        existing = get(tag)
         if existing is None:
             raw[tag] = value
         elif isinstance(existing, str):
             raw[tag] = [existing, value]
         else:
             existing.append(value)
-    return raw
+    return raw, lines
 
 
 def _doi(raw: Raw) -> str | None:
@@ -180,34 +192,55 @@ def build(raw: Raw, source: str, count: int, line: int) -> Record:
             f"{source}, record {count} (line {line}) has neither a PMID nor a title: "
             "the file looks truncated or is not MEDLINE text."
         )
+    # Hot path (once per record): single values read inline (what _one does), lists via _all.
+    get = raw.get
     # AU is PubMed's own "Surname AB" form (what normalize.author makes of FAU): use it as is.
     names = _all(raw, "AU") or authors(_all(raw, "FAU"))
-    keywords = [k.lstrip("*") for k in _all(raw, "MH")] + _all(raw, "OT")
-    pmc = _one(raw, "PMC")
+    if "CN" in raw:
+        names += _all(raw, "CN")
+    keywords = _all(raw, "MH")
+    if "*" in "".join(keywords):  # major topics are starred: *Myositis
+        keywords = [k.lstrip("*") for k in keywords]
+    if "OT" in raw:
+        keywords += _all(raw, "OT")
+    one: dict[str, str] = {}
+    for tag in _SINGLE:
+        value = get(tag)
+        if value:
+            value = value if type(value) is str else value[0]
+            if value:
+                one[tag] = value
+    first = one.get
+    pmc = first("PMC")
     record = Record(
-        title=_one(raw, "TI") or _one(raw, "BTI"),
-        abstract=_one(raw, "AB"),
-        authors=names + _all(raw, "CN"),
-        year=normalize.year(_one(raw, "DP")),
-        journal=_one(raw, "JT"),
-        journal_abbrev=_one(raw, "TA"),
-        volume=_one(raw, "VI"),
-        issue=_one(raw, "IP"),
-        pages=normalize.pages(_one(raw, "PG")),
+        title=first("TI") or first("BTI"),
+        abstract=first("AB"),
+        authors=names,
+        year=normalize.year(first("DP")),
+        journal=first("JT"),
+        journal_abbrev=first("TA"),
+        volume=first("VI"),
+        issue=first("IP"),
+        pages=normalize.pages(first("PG")),
         doi=_doi(raw),
-        pmid=_one(raw, "PMID"),
+        pmid=first("PMID"),
         pmcid=pmc.split()[0] if pmc else None,
-        issn=issn(_one(raw, "IS")),
-        language=language(_one(raw, "LA")),
+        issn=issn(first("IS")),
+        language=language(first("LA")),
         publication_types=unique(_all(raw, "PT")),
         keywords=unique(keywords),
         raw=raw,
     )
-    if _one(raw, "OWN") == "ERIC":
-        eric = _one(raw, "OID")
+    if first("OWN") == "ERIC":
+        eric = first("OID")
         if eric:
             record.accessions["eric"] = eric
     return finish(record)
+
+
+# The tags build() reads one value of (the first when repeated).
+_SINGLE: tuple[str, ...] = ("TI", "BTI", "AB", "DP", "JT", "TA", "VI", "IP", "PG", "PMID", "PMC")
+_SINGLE += ("IS", "LA", "OWN", "OID")
 
 
 READER = Reader("medline", "PubMed MEDLINE text", sniff, parse, origin, parse_blocks)

@@ -197,7 +197,6 @@ def _scan(file: Path, declared: str | None) -> tuple[str, int, str, bool]:
         decoder = codecs.getincrementaldecoder(encoding)()
         ascii_based = encoding in ("utf-8", "gb18030")
         size = 0
-        lines_before = 0
         has_cr = False
         try:
             with file.open("rb") as handle:
@@ -211,17 +210,15 @@ def _scan(file: Path, declared: str | None) -> tuple[str, int, str, bool]:
                         if not (ascii_based and chunk.isascii() and not decoder.getstate()[0]):
                             decoder.decode(chunk)
                     except UnicodeDecodeError as exc:
-                        line = lines_before + chunk[: exc.start].count(b"\n") + 1
-                        raise _Undecodable(line) from None
-                    lines_before += chunk.count(b"\n")
+                        raise _Undecodable(size - len(chunk) + exc.start) from None
                 decoder.decode(b"", final=True)
         except _Undecodable as exc:
             if failure is None:
-                failure = (encoding, exc.line)
+                failure = (encoding, _line_at(file, exc.offset))
             continue
-        except UnicodeDecodeError:
+        except UnicodeDecodeError:  # the file ends inside a character
             if failure is None:
-                failure = (encoding, lines_before + 1)
+                failure = (encoding, _line_at(file, size))
             continue
         return digest.hexdigest(), size, encoding, has_cr
     assert failure is not None
@@ -232,7 +229,17 @@ def _scan(file: Path, declared: str | None) -> tuple[str, int, str, bool]:
     )
 
 
+def _line_at(file: Path, offset: int) -> int:
+    """The line number of the byte at ``offset`` (counted only for an error message)."""
+    lines = 1
+    with file.open("rb") as handle:
+        while offset > 0 and (chunk := handle.read(min(CHUNK, offset))):
+            lines += chunk.count(b"\n")
+            offset -= len(chunk)
+    return lines
+
+
 class _Undecodable(Exception):
-    def __init__(self, line: int) -> None:
-        super().__init__(line)
-        self.line = line
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset  # where the first bad byte is
