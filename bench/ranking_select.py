@@ -26,21 +26,32 @@ import statistics
 import time
 from pathlib import Path
 
+from screener.ranking.ranker import record_text
 from screener.ranking.simulation import LabelledSet, read_labelled, simulate
 
-TEXTS = ("all", "no_keywords", "keyword_words")
+TEXTS = ("all", "no_keywords", "keyword_words", "title_twice", "noabs")
+NO_ABSTRACT = "noabstractrecord"
 
 
 def with_text(data: LabelledSet, variant: str) -> LabelledSet:
     """The set with another record text: ``all`` (title, abstract, keywords: record_text,
     each keyword one token), ``no_keywords`` (title and abstract only), ``keyword_words``
-    (the keywords' words as more words of the text, with pairs across keywords)."""
+    (the keywords' words as more words of the text, with pairs across keywords),
+    ``title_twice`` (record_text with the title once more), ``noabs`` (record_text plus a word
+    of its own, ``NO_ABSTRACT``, on records without an abstract, which the model can learn)."""
     if variant == "all":
         return data
     with data.path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     texts = []
     for row in rows:
+        if variant == "title_twice":
+            texts.append((row.get("title") or "") + "\n" + record_text(row))
+            continue
+        if variant == "noabs":
+            empty = not (row.get("abstract") or "").strip()
+            texts.append(record_text(row) + (f"\n{NO_ABSTRACT}" if empty else ""))
+            continue
         text = (row.get("title") or "") + "\n" + (row.get("abstract") or "")
         if variant == "keyword_words":
             text += "\n" + (row.get("keywords") or "")
@@ -62,7 +73,10 @@ def main() -> None:
         for line in args.out.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             done[(row["set"], row["model"], row["seed"])] = row
-    candidates = [m if t == "all" else f"{m}/{t}" for t in args.texts for m in args.models]
+    candidates = [  # a model, or MODEL/TEXT for one text variant only
+        m if "/" in m or t == "all" else f"{m}/{t}" for t in args.texts for m in args.models
+    ]
+    candidates = list(dict.fromkeys(candidates))
     for path in args.sets:
         original = read_labelled(path)
         for candidate in candidates:

@@ -93,7 +93,7 @@ def test_fit_ranks_similar_records_first_and_explains() -> None:
     assert ranker.state(n_labelled=5).since_fit == 2
 
 
-@pytest.mark.parametrize("model", ["svm", "nb", "svm+nb", "svm-kw0.25"])
+@pytest.mark.parametrize("model", ["svm", "nb", "svm+nb", "svm-kw0.25", "svm-r20"])
 def test_every_model_puts_the_similar_record_first(model: str) -> None:
     ranker = Ranker(TEXTS, model=model)
     ranker.fit({1: True, 0: False, 6: False})

@@ -38,7 +38,7 @@ def test_class_weights_fix_the_excludes_and_give_the_includes_ratio_times_their_
     )
 
 
-@pytest.mark.parametrize("name", ["svm", "svm+nb"])
+@pytest.mark.parametrize("name", ["svm", "svm+nb", "svm-r20", "svm-c0.25"])
 def test_learner_weights_equal_a_fit_from_scratch_after_every_label(name: str) -> None:
     matrix, y = _tiny()
     # an order that starts with one include and one exclude, then mixes both

@@ -50,6 +50,18 @@ class LinearModel:
         return np.asarray(X @ self.weights.astype(X.dtype), dtype=np.float64).ravel()
 
 
+Fit = Callable[[sparse.csr_matrix, NDArray[np.int_]], LinearModel]
+
+
+@dataclass(frozen=True)
+class Member:
+    """One model of a spec: ``fit`` on a labelled set at once, ``learner`` one record at a
+    time (None: the learner refits with ``fit`` each time)."""
+
+    fit: Fit
+    learner: Callable[[sparse.csr_matrix], Learner] | None = None
+
+
 class Learner(Protocol):
     """A model fitted one labelled record at a time (see :meth:`ModelSpec.learner`)."""
 
@@ -73,30 +85,36 @@ def sample_weights(y: NDArray[np.int_], ratio: float) -> NDArray[np.float64]:
     return np.where(y == 1, include, exclude).astype(np.float64)
 
 
-def svm_weights(X: sparse.csr_matrix, y: NDArray[np.int_]) -> NDArray[np.float64]:
-    """liblinear's squared-hinge SVM (C 0.11, intercept regularised): the column weights,
-    then the intercept."""
+def svm_weights(
+    X: sparse.csr_matrix, y: NDArray[np.int_], c: float = SVM_C, ratio: float = SVM_RATIO
+) -> NDArray[np.float64]:
+    """liblinear's squared-hinge SVM (intercept regularised): the column weights, then the
+    intercept."""
     from sklearn.svm import LinearSVC
 
-    clf = LinearSVC(C=SVM_C, loss="squared_hinge", dual=True, max_iter=5000)
-    clf.fit(X, y, sample_weight=sample_weights(y, SVM_RATIO))
+    clf = LinearSVC(C=c, loss="squared_hinge", dual=True, max_iter=5000)
+    clf.fit(X, y, sample_weight=sample_weights(y, ratio))
     coef = np.asarray(clf.coef_, dtype=np.float64).ravel()
     return np.append(coef, float(np.asarray(clf.intercept_).ravel()[0]))
 
 
-def _fit_svm(X: sparse.csr_matrix, y: NDArray[np.int_]) -> LinearModel:
-    return LinearModel(svm_weights(X, y)[:-1])
+def svm_member(c: float = SVM_C, ratio: float = SVM_RATIO) -> Member:
+    """The SVM with cost ``c`` and includes weighted ``ratio`` times the excludes' total."""
 
+    def fit(X: sparse.csr_matrix, y: NDArray[np.int_]) -> LinearModel:
+        return LinearModel(svm_weights(X, y, c, ratio)[:-1])
 
-def _svm_learner(matrix: sparse.csr_matrix) -> Learner:
-    def include_c(n_inc: int, n_exc: int) -> float:
-        return SVM_C * class_weights(n_inc, n_exc, SVM_RATIO)[0]
+    def learner(matrix: sparse.csr_matrix) -> Learner:
+        def include_c(n_inc: int, n_exc: int) -> float:
+            return c * class_weights(n_inc, n_exc, ratio)[0]
 
-    def fallback(idx: NDArray[np.int64], y: NDArray[np.int_]) -> NDArray[np.float64]:
-        return svm_weights(matrix[idx], y)
+        def fallback(idx: NDArray[np.int64], y: NDArray[np.int_]) -> NDArray[np.float64]:
+            return svm_weights(matrix[idx], y, c, ratio)
 
-    exclude_c = SVM_C * class_weights(1, 1, SVM_RATIO)[1]
-    return _SvmLearner(IncrementalSVM(matrix, exclude_c, include_c, fallback))
+        exclude_c = c * class_weights(1, 1, ratio)[1]
+        return _SvmLearner(IncrementalSVM(matrix, exclude_c, include_c, fallback))
+
+    return Member(fit, learner)
 
 
 class _SvmLearner:
@@ -145,19 +163,7 @@ class _NbLearner:
         return _nb_weights(self.sums[1], self.sums[0], self.counts[1], self.counts[0])
 
 
-Fit = Callable[[sparse.csr_matrix, NDArray[np.int_]], LinearModel]
-
-
-@dataclass(frozen=True)
-class Member:
-    """One model of a spec: ``fit`` on a labelled set at once, ``learner`` one record at a
-    time (None: the learner refits with ``fit`` each time)."""
-
-    fit: Fit
-    learner: Callable[[sparse.csr_matrix], Learner] | None = None
-
-
-SVM = Member(_fit_svm, _svm_learner)
+SVM = svm_member()
 NB = Member(_fit_nb, _NbLearner)
 
 
@@ -235,6 +241,9 @@ MODELS: dict[str, ModelSpec] = {
         ModelSpec("svm+nb", "SVM and naive Bayes, standardised scores added", (SVM, NB)),
         ModelSpec("svm-kw0.25", "the SVM, keywords as a block at weight 0.25", (SVM,), 0.25),
         ModelSpec("svm+nb-kw0.25", "SVM and naive Bayes, keywords at weight 0.25", (SVM, NB), 0.25),
+        ModelSpec("svm-c0.05", "the SVM with C 0.05", (svm_member(c=0.05),)),
+        ModelSpec("svm-c0.25", "the SVM with C 0.25", (svm_member(c=0.25),)),
+        ModelSpec("svm-r20", "the SVM, includes 20x the excludes' total", (svm_member(ratio=20),)),
     )
 }
 DEFAULT_MODEL = "svm"

@@ -19,8 +19,10 @@ ELAS u4 features:
   parameters (tuned by ASReview on SYNERGY, not here); keywords are left out.
 - ``nb``: multinomial naive Bayes (alpha=3.822, includes weighted 1.2:1): ASReview's ELAS u3;
   ``svm+nb``: both, their standardised scores added; ``svm-kw0.25``, ``svm+nb-kw0.25``: the
-  same with the keywords as a block of their own at a quarter of the text's weight. Kept for
-  comparison (``screener simulate --model NAME``).
+  same with the keywords as a block of their own at a quarter of the text's weight;
+  ``svm-c0.05``, ``svm-c0.25``: the SVM's cost; ``svm-r20``: includes 20 times the excludes'
+  total. Candidates that did not beat ``svm`` on every set, kept for comparison
+  (``screener simulate --model NAME``).
 
 Training labels: the caller passes ``{index: included?}``. Use :func:`training_labels` to turn
 screening verdicts into labels: ``include`` and ``maybe`` train as include (a maybe is a record
