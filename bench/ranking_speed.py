@@ -1,6 +1,7 @@
 """Ranking speed at 100k records: features once (cached), first model, refits, in one run.
 
 Run: .venv/bin/python bench/ranking_speed.py [--records 100000] [--workdir DIR] [--reference]
+[--reuse]
 
 Builds a review.db of synthetic records (Zipf words from a 30,000-word vocabulary, a 12-word
 title, a 120-240-word abstract, 3-8 keywords; 3 % "includes" use a topic vocabulary more often),
@@ -129,6 +130,9 @@ def main() -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--reference", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="copy the review built by an earlier run (--workdir)"
+    )
     args = parser.parse_args()
     from screener.ranking.models import DEFAULT_MODEL, MODELS
 
@@ -136,13 +140,21 @@ def main() -> None:
     weight = MODELS[args.model].keyword_weight
     with tempfile.TemporaryDirectory() as tmp:
         folder = (args.workdir or Path(tmp)) / f"rank{args.records}"
-        if folder.exists():
-            import shutil
+        import shutil
 
+        if folder.exists():
             shutil.rmtree(folder)
-        _, wall, cpu = timed(lambda: build(folder, args.records))
+        pristine = folder.parent / f"pristine-{args.records}"
+        if args.reuse and (pristine / DB_NAME).exists():
+            shutil.copytree(pristine, folder)
+            print(f"review copied from {pristine} (--reuse)")
+        else:
+            _, wall, cpu = timed(lambda: build(folder, args.records))
+            line(f"build review ({args.records:,} records)", wall, cpu)
+            if args.workdir:
+                shutil.rmtree(pristine, ignore_errors=True)
+                shutil.copytree(folder, pristine)
         labels = np.asarray(synthetic_records(args.records)[1])
-        line(f"build review ({args.records:,} records)", wall, cpu)
         path = cache_path(folder)
 
         (_ids, texts), wall, cpu = timed(lambda: ids_and_texts(folder))

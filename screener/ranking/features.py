@@ -203,25 +203,35 @@ def tfidf(
     if keyword_weight == 0:
         keep[N_COLUMNS:] = False
     columns = np.flatnonzero(keep).astype(np.int64)
-    new_col = np.full(counts.shape[1], -1, dtype=np.int64)
-    new_col[columns] = np.arange(len(columns))
-    mapped = new_col[counts.indices]
-    kept = mapped >= 0
-    rows = np.repeat(np.arange(n), np.diff(counts.indptr))[kept]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    cols = mapped[kept]
-    idf = np.log((1.0 + n) / (1.0 + df[columns])) + 1.0
-    data = (1.0 + np.log(counts.data[kept].astype(np.float64))) * idf[cols]
-    is_keyword = columns[cols] >= N_COLUMNS
-    part = 2 * rows + is_keyword  # one norm per row and part
-    norms = np.sqrt(np.bincount(part, weights=data * data, minlength=2 * n))
+    new_col = np.full(counts.shape[1], -1, dtype=np.int32)
+    new_col[columns] = np.arange(len(columns), dtype=np.int32)
+    cols = new_col[counts.indices]
+    raw = counts.data
+    indptr = counts.indptr.astype(np.int64)
+    kept = cols >= 0
+    if not kept.all():  # drop the entries of columns not kept, rows shrink accordingly
+        cols, raw = cols[kept], raw[kept]
+        before = np.zeros(len(kept) + 1, dtype=np.int64)
+        np.cumsum(kept, out=before[1:])
+        indptr = before[indptr]
+    # sublinear tf by table (counts are small whole numbers), times smooth idf, in float32
+    most = int(raw.max()) if len(raw) else 1
+    tf = np.ones(most + 1, dtype=np.float32)
+    tf[1:] += np.log(np.arange(1, most + 1, dtype=np.float64)).astype(np.float32)
+    idf = (np.log((1.0 + n) / (1.0 + df[columns])) + 1.0).astype(np.float32)
+    data = tf[raw.astype(np.int64)] * idf[cols]
+    row_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    first_keyword = int(np.searchsorted(columns, N_COLUMNS))
+    has_keywords = first_keyword < len(columns)
+    is_keyword = cols >= first_keyword if has_keywords else None
+    part = 2 * row_of + is_keyword if is_keyword is not None else row_of  # a norm per part
+    squares = np.bincount(part, weights=data * data, minlength=2 * n if has_keywords else n)
+    norms = np.sqrt(squares).astype(np.float32)
     norms[norms == 0] = 1.0
     data /= norms[part]
-    data[is_keyword] *= keyword_weight
-    matrix = sparse.csr_matrix(
-        (data.astype(np.float32), cols.astype(np.int32), indptr), shape=(n, len(columns))
-    )
+    if is_keyword is not None:
+        data[is_keyword] *= np.float32(keyword_weight)
+    matrix = sparse.csr_matrix((data, cols, indptr), shape=(n, len(columns)))
     return Features(matrix, columns)
 
 

@@ -188,7 +188,7 @@ class RankerState:
 
 @dataclass(frozen=True)
 class _Snapshot:
-    order: list[int]
+    order: list[int] | None
     weights: NDArray[np.float64] | None
     labels_used: int
     includes_used: int
@@ -225,13 +225,12 @@ class Ranker:
             if features.matrix.shape[0] != self.n:
                 raise ValueError(f"{features.matrix.shape[0]} feature rows for {self.n} texts")
             self._matrix = features.matrix
-        self._keyword_scores = np.array(
-            [self._keyword_score(t) for t in self._texts], dtype=np.float64
-        )
+        self._keyword_cache: NDArray[np.float64] | None = None  # scored on first need
+        self._keyword_lock = threading.Lock()
         self._lock = threading.Lock()
         self._fit_lock = threading.Lock()
         self._requested = 0
-        self._snapshot = _Snapshot(self._keyword_order(set()), None, 0, 0, 0.0)
+        self._snapshot = _Snapshot(None, None, 0, 0, 0.0)  # None: the keyword order
 
     # -- features -----------------------------------------------------------------------
 
@@ -262,6 +261,15 @@ class Ranker:
         inc = sum(n for _, n in _hits(text, self._include))
         exc = sum(n for _, n in _hits(text, self._exclude))
         return inc - exc
+
+    @property
+    def _keyword_scores(self) -> NDArray[np.float64]:
+        with self._keyword_lock:
+            if self._keyword_cache is None:
+                self._keyword_cache = np.array(
+                    [self._keyword_score(t) for t in self._texts], dtype=np.float64
+                )
+            return self._keyword_cache
 
     def _keyword_order(self, labelled: Iterable[int]) -> list[int]:
         return _order_by(self._keyword_scores, labelled)
@@ -303,7 +311,10 @@ class Ranker:
         """Indices of the records unlabelled at the last completed fit, most likely include
         first (a copy; records decided since then are still in it, the caller skips them)."""
         with self._lock:
-            return list(self._snapshot.order)
+            order = self._snapshot.order
+        if order is None:  # no fit yet: the keyword order of every record
+            order = self._keyword_order(())
+        return list(order)
 
     def explain(self, index: int, n: int = 8) -> list[tuple[str, float]]:
         """Up to ``n`` terms that raised this record's rank, strongest first, with their
