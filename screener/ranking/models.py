@@ -246,7 +246,7 @@ MODELS: dict[str, ModelSpec] = {
         ModelSpec("svm-r20", "the SVM, includes 20x the excludes' total", (svm_member(ratio=20),)),
     )
 }
-DEFAULT_MODEL = "svm"
+DEFAULT_MODEL = "svm-r20"
 
 
 def build_matrix(texts: Sequence[str], spec: ModelSpec) -> sparse.csr_matrix:

@@ -14,15 +14,15 @@ simulation on the three Cohen 2006 sets, leave-one-set-out, see bench/README.md)
 TF-IDF of word 1-2-grams of title and abstract (sublinear tf, max_df 0.95, min_df 1), ASReview's
 ELAS u4 features:
 
-- ``svm`` (default): linear SVM (squared hinge, C=0.11), every exclude weighted 1/10.8 and the
-  includes together 9.8 times the excludes' total: ASReview's ELAS u4 with its published
-  parameters (tuned by ASReview on SYNERGY, not here); keywords are left out.
+- ``svm-r20`` (default): linear SVM (squared hinge, C=0.11), every exclude weighted 1/21 and
+  the includes together 20 times the excludes' total; keywords are left out.
+- ``svm``: the same with ASReview ELAS u4's weighting, includes 9.8 times the excludes' total
+  (each exclude 1/10.8): ELAS u4 with its published parameters (tuned by ASReview on SYNERGY).
 - ``nb``: multinomial naive Bayes (alpha=3.822, includes weighted 1.2:1): ASReview's ELAS u3;
   ``svm+nb``: both, their standardised scores added; ``svm-kw0.25``, ``svm+nb-kw0.25``: the
   same with the keywords as a block of their own at a quarter of the text's weight;
-  ``svm-c0.05``, ``svm-c0.25``: the SVM's cost; ``svm-r20``: includes 20 times the excludes'
-  total. Candidates that did not beat ``svm`` on every set, kept for comparison
-  (``screener simulate --model NAME``).
+  ``svm-c0.05``, ``svm-c0.25``: the SVM's cost. Candidates the selection did not pick, kept for
+  comparison (``screener simulate --model NAME``).
 
 Training labels: the caller passes ``{index: included?}``. Use :func:`training_labels` to turn
 screening verdicts into labels: ``include`` and ``maybe`` train as include (a maybe is a record
