@@ -89,6 +89,15 @@ def test_a_write_that_fails_half_way_leaves_the_old_file(
     assert [p.name for p in path.parent.iterdir()] == [path.name]
 
 
+def test_the_cache_file_gets_the_umask_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        cached_counts(cache_path(tmp_path), [1], TEXTS[:1])
+    finally:
+        os.umask(umask)
+    assert cache_path(tmp_path).stat().st_mode & 0o777 == 0o644
+
+
 def test_temporary_files_of_killed_writes_are_removed_when_old(tmp_path: Path) -> None:
     path = cache_path(tmp_path)
     path.parent.mkdir(parents=True)

@@ -36,7 +36,7 @@ import hashlib
 import itertools
 import os
 import re
-import tempfile
+import secrets
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -272,7 +272,10 @@ def _remove_stale(folder: Path) -> None:
 def _write_cache(path: Path, ids: NDArray[np.int64], keys: NDArray[np.uint64], counts: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(path.parent)
-    handle, tmp = tempfile.mkstemp(prefix=".features-", suffix=".npz", dir=path.parent)
+    # a fresh name, created with the umask's permissions (mkstemp's 0600 would hide the cache
+    # from a co-reviewer sharing the folder)
+    tmp = str(path.parent / f".features-{os.getpid()}-{secrets.token_hex(6)}.npz")
+    handle = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as out:
             np.savez(
