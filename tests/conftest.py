@@ -1,7 +1,8 @@
-"""Shared fixtures. Files in ../shared are read in place; tests needing them skip when absent."""
+"""Shared fixtures. ../shared (or $SCREENER_SHARED) is read in place; its tests skip when absent."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from typer.testing import CliRunner
 from screener.db import Review, init_review
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# SCREENER_SHARED names the folder when the tests run from a copy (bench/mutation.py's mutants/)
+SHARED = Path(os.environ.get("SCREENER_SHARED") or ROOT.parent / "shared")
 DATA = Path(__file__).resolve().parent / "data"
 
 

@@ -1,0 +1,171 @@
+"""Pooling at its edges: invalid counts refused, the back-transforms strictly increasing just
+inside their clamps, the random-effects and GLMM boundaries (k = 1, tau^2 = 0, levels).
+
+Each case was found by mutation testing (bench/mutation.py): a small change to the code that the
+rest of the suite did not notice. Expected values are computed here from the definitions.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+
+from screener.pooling.proportion import clopper_pearson, freeman_tukey, freeman_tukey_inverse
+
+
+@pytest.mark.parametrize(("events", "total"), [(0, 0), (1, 0), (0, -3), (5, 3), (-1, 4)])
+def test_clopper_pearson_refuses_impossible_counts_and_names_them(events: int, total: int) -> None:
+    with pytest.raises(ValueError, match=f"got {events}/{total}"):
+        clopper_pearson(events, total)
+
+
+@pytest.mark.parametrize("total", [1, 5, 20, 100])
+def test_freeman_tukey_inverse_rises_strictly_from_its_zero_clamp(total: int) -> None:
+    # between the transform of 0 events and of 1 event the inverse is Miller's formula, not the
+    # clamp: a pooled transform a little above t(0 events) back-transforms to a small positive
+    # proportion, and a larger one to a larger proportion
+    t_none, _ = freeman_tukey(0, total)
+    t_one, _ = freeman_tukey(1, total)
+    grid = [t_none + (t_one - t_none) * k / 8 for k in range(9)]
+    values = [freeman_tukey_inverse(t, total) for t in grid]
+    assert values[0] == 0.0
+    assert all(a < b for a, b in itertools.pairwise(values))
+    assert values[-1] == pytest.approx(1 / total, abs=1e-9)
+
+
+@pytest.mark.parametrize("total", [1, 5, 20, 100])
+def test_freeman_tukey_inverse_rises_strictly_to_its_one_clamp(total: int) -> None:
+    t_all, _ = freeman_tukey(total, total)
+    t_below, _ = freeman_tukey(total - 1, total)
+    grid = [t_below + (t_all - t_below) * k / 8 for k in range(9)]
+    values = [freeman_tukey_inverse(t, total) for t in grid]
+    assert values[-1] == 1.0
+    assert all(a < b for a, b in itertools.pairwise(values))
+    assert values[0] == pytest.approx((total - 1) / total, abs=1e-9)
+    assert math.isfinite(values[0])
+
+
+# --- random effects --------------------------------------------------------------------------
+
+
+def by_hand(y: list[float], v: list[float]) -> tuple[float, float, float, float]:
+    """DerSimonian-Laird from the definitions: tau^2, mu, the z SE and the Hartung-Knapp SE."""
+    k = len(y)
+    w = [1 / vi for vi in v]
+    mu_fe = sum(wi * yi for wi, yi in zip(w, y, strict=True)) / sum(w)
+    q = sum(wi * (yi - mu_fe) ** 2 for wi, yi in zip(w, y, strict=True))
+    tau2 = max(0.0, (q - (k - 1)) / (sum(w) - sum(wi * wi for wi in w) / sum(w)))
+    ws = [1 / (vi + tau2) for vi in v]
+    mu = sum(wi * yi for wi, yi in zip(ws, y, strict=True)) / sum(ws)
+    spread = sum(wi * (yi - mu) ** 2 for wi, yi in zip(ws, y, strict=True))
+    return tau2, mu, 1 / math.sqrt(sum(ws)), math.sqrt(spread / ((k - 1) * sum(ws)))
+
+
+@pytest.mark.parametrize(
+    ("y", "v"), [([0.1, 0.9], [0.04, 0.05]), ([0.1, 0.5, 1.4, -0.3], [0.04, 0.05, 0.06, 0.1])]
+)
+def test_hartung_knapp_interval_from_the_definitions(y: list[float], v: list[float]) -> None:
+    from scipy import stats
+
+    from screener.pooling.randomeffects import random_effects
+
+    tau2, mu, _, se_hk = by_hand(y, v)
+    fit = random_effects(y, v, method="DL", hartung_knapp=True)
+    assert fit.hartung_knapp and fit.tau2 == pytest.approx(tau2, rel=1e-12)
+    assert (fit.estimate, fit.se) == (pytest.approx(mu, rel=1e-12), pytest.approx(se_hk))
+    half = float(stats.t.ppf(0.975, len(y) - 1)) * se_hk
+    assert (fit.ci_low, fit.ci_high) == (pytest.approx(mu - half), pytest.approx(mu + half))
+
+
+def test_interval_at_another_level_uses_that_normal_quantile() -> None:
+    from scipy import stats
+
+    from screener.pooling.randomeffects import random_effects
+
+    y, v = [0.1, 0.5, 1.4], [0.04, 0.05, 0.06]
+    _, mu, se, _ = by_hand(y, v)
+    for level in (0.9, 0.99):
+        fit = random_effects(y, v, method="DL", level=level)
+        half = float(stats.norm.ppf(0.5 + level / 2)) * se
+        assert (fit.ci_low, fit.ci_high) == (pytest.approx(mu - half), pytest.approx(mu + half))
+    at95 = random_effects(y, v, method="DL")
+    assert at95.ci_high - at95.estimate == pytest.approx(1.959963984540054 * se)
+
+
+def test_defaults_are_reml_without_hartung_knapp() -> None:
+    from screener.pooling.randomeffects import random_effects, tau2_reml
+
+    y, v = [0.1, 0.5, 1.4, -0.3], [0.04, 0.05, 0.06, 0.1]
+    fit = random_effects(y, v)
+    assert fit.tau2 == tau2_reml(y, v) and not fit.hartung_knapp
+    assert fit == random_effects(y, v, method="REML", hartung_knapp=False)
+    with pytest.raises(ValueError, match="unknown tau\\^2 method 'PM'"):
+        random_effects(y, v, method="PM")
+
+
+def test_dl_tau2_of_one_study_or_one_dominant_study_is_zero() -> None:
+    from screener.pooling.randomeffects import i_squared, tau2_dl
+
+    assert tau2_dl([0.3], [0.1]) == 0.0
+    # a study with (almost) no variance takes all the weight: the DL denominator rounds to 0
+    assert tau2_dl([0.0, 1.0], [1e-20, 1.0]) == 0.0
+    assert i_squared(3.0, 1) == pytest.approx(100 * 2 / 3)
+    assert i_squared(1.0, 1) == 0.0 and i_squared(5.0, 0) == 0.0
+
+
+# --- GLMM ------------------------------------------------------------------------------------
+
+
+def common_loglik(x: list[int], n: list[int]) -> float:
+    """The binomial log-likelihood at the crude pooled proportion (the model with tau^2 = 0)."""
+    from scipy import stats
+
+    p = sum(x) / sum(n)
+    return float(sum(stats.binom.logpmf(xi, ni, p) for xi, ni in zip(x, n, strict=True)))
+
+
+def test_glmm_likelihood_ratio_is_against_the_common_proportion() -> None:
+    from screener.pooling.glmm import fit_glmm
+
+    x, n = [1, 9, 4], [30, 30, 30]
+    fit = fit_glmm(x, n)
+    assert fit.tau2 > 0.1
+    assert fit.lrt == pytest.approx(2 * (fit.loglik - common_loglik(x, n)), abs=1e-8)
+    assert fit.lrt == pytest.approx(2.4616, abs=1e-3)
+    # homogeneous studies: the ML is the common proportion itself
+    same = fit_glmm([3, 5, 4], [30, 30, 30])
+    assert same.tau2 == 0.0 and same.lrt == pytest.approx(0.0, abs=1e-9)
+    assert same.estimate == pytest.approx(math.log(12 / 78), rel=1e-9)
+    assert same.loglik == pytest.approx(common_loglik([3, 5, 4], [30, 30, 30]), rel=1e-12)
+
+
+def test_glmm_defaults_and_integer_or_float_counts_agree() -> None:
+    from screener.pooling.glmm import fit_glmm
+
+    fit = fit_glmm([1, 9, 4], [30, 30, 30])
+    assert fit.hartung_knapp is False
+    assert fit == fit_glmm([1.0, 9.0, 4.0], [30.0, 30.0, 30.0])
+
+
+def test_glmm_refusals_say_why_in_one_sentence() -> None:
+    from screener.pooling.glmm import GLMMError, fit_glmm
+
+    cases = [
+        ([], [], "no studies to pool"),
+        (
+            [0, 0],
+            [5, 9],
+            "every study has 0 events (0%): the maximum-likelihood estimate is minus infinity",
+        ),
+        (
+            [5, 9],
+            [5, 9],
+            "every study has 100% events: the maximum-likelihood estimate is plus infinity",
+        ),
+    ]
+    for x, n, message in cases:
+        with pytest.raises(GLMMError) as error:
+            fit_glmm(x, n)
+        assert str(error.value) == message
