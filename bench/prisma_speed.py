@@ -6,21 +6,20 @@ type and two rounds, duplicates, study links, title/abstract and full-text decis
 reviewers with conflicts settled by consensus, automation exclusions, not-retrieved reports),
 then times:
 
-* the counts alone (``compute_flow`` + identity checks), best of 5, with a profile summary;
-* ``review_status`` (what ``screener status`` counts), best of 3;
-* the whole commands as subprocesses: ``screener prisma --out`` .json, .csv, .svg, ``screener
-  prisma`` refusing (decisions pending), ``screener status`` and ``status --json``, with an empty
-  python process as the reference.
+* the counts alone (``compute_flow`` + identity checks), median of 5;
+* ``review_status`` (what ``screener status`` counts), median of 3;
+* the whole commands as subprocesses (median of 3): ``screener prisma`` on the terminal and with
+  ``--out`` .json, .csv, .svg, ``screener prisma`` refusing (decisions pending), ``screener
+  status`` and ``status --json``, each as wall and CPU time and as a ratio to two references
+  measured in the same run: an empty python process and the sqlite3 shell counting the
+  decisions table.
 
 Run: ``.venv/bin/python bench/prisma_speed.py [N]``.
 """
 
 from __future__ import annotations
 
-import cProfile
-import io
 import os
-import pstats
 import random
 import resource
 import subprocess
@@ -134,47 +133,58 @@ def main() -> None:
             flow, warnings = checked_flow(review, "2020", None, allow_incomplete=True)
             times.append(time.perf_counter() - start)
             cpu.append(time.process_time() - start_cpu)
-        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; CPU time of the "
-              f"counts: best {min(cpu):.3f} s, median {sorted(cpu)[2]:.3f} s")  # fmt: skip
-        print(f"counts (compute_flow + checks), round {flow.round}: best {min(times):.3f} s, "
-              f"median {sorted(times)[2]:.3f} s")  # fmt: skip
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        print(f"PRISMA counts (compute_flow + checks), in process, median of 5: "
+              f"{sorted(times)[2]:.3f} s wall, {sorted(cpu)[2]:.3f} s CPU")  # fmt: skip
         print(f"  records screened {flow.records_screened:,}, studies {flow.total_studies}, "
               f"{len(warnings)} warnings")  # fmt: skip
-        profile = cProfile.Profile()
-        profile.enable()
-        checked_flow(review, "2020", None, allow_incomplete=True)
-        profile.disable()
-        out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(12)
-        print("\n".join(out.getvalue().splitlines()[:32]))
-        review.close()
-        review = open_review(folder)
-        status_times = []
+        status_times, status_cpu = [], []
         for _ in range(3):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             review_status(review)
             status_times.append(time.perf_counter() - start)
+            status_cpu.append(time.process_time() - start_cpu)
         review.close()
-        print(f"status counts (review_status), best of 3: {min(status_times):.3f} s")
+        print(f"status counts (review_status), in process, median of 3: "
+              f"{sorted(status_times)[1]:.3f} s wall, {sorted(status_cpu)[1]:.3f} s CPU")  # fmt: skip
         exe = Path(sys.executable).with_name("screener")
-        baseline = _timed([sys.executable, "-c", "pass"])
-        print(
-            f"reference: an empty python process {baseline[0]:.3f} s wall, {baseline[1]:.3f} s CPU"
-        )
+        db_path = folder / "review.db"
+        references = {
+            "empty python": [sys.executable, "-c", "pass"],
+            "sqlite3 count(*) of decisions": [
+                "sqlite3", str(db_path), "select count(*) from decisions"
+            ],
+        }  # fmt: skip
+        refs = {}
+        for label, args in references.items():
+            refs[label] = _best([args])
+            wall, used = refs[label]
+            print(f"reference, {label}: {wall:.3f} s wall, {used:.3f} s CPU (best of 3)")
         runs = [
             (f"prisma --out flow{suffix}", ["prisma", "-r", str(folder), "--allow-incomplete",
-                                             "--out", str(Path(tmp) / f"flow{suffix}")], 0)
+                                             "--out", str(Path(tmp) / f"flow{suffix}"), "--force"], 0)
             for suffix in (".json", ".csv", ".svg")
         ] + [
+            ("prisma (counts on the terminal)", ["prisma", "-r", str(folder), "--allow-incomplete"], 0),
             ("prisma (refused: pending)", ["prisma", "-r", str(folder)], 1),
             ("status", ["status", "-r", str(folder)], 0),
             ("status --json", ["status", "-r", str(folder), "--json"], 0),
         ]  # fmt: skip
+        print("whole processes (imports included), median of 3; ratios to the references' CPU")
         for label, args, code in runs:
-            wall, used = _timed([str(exe), *args], code)
-            ratio = used / baseline[1]
-            print(f"screener {label} (whole process, imports included): "
-                  f"{wall:.3f} s wall, {used:.3f} s CPU, {ratio:.1f}x an empty python")  # fmt: skip
+            wall, used = _best([[str(exe), *args]], code)
+            ratios = ", ".join(f"{used / max(r[1], 1e-3):.0f}x {name}" for name, r in refs.items())
+            print(f"  screener {label}: {wall:.3f} s wall, {used:.3f} s CPU ({ratios})")
+
+
+def _best(args: list[list[str]], code: int = 0) -> tuple[float, float]:
+    """Median wall and CPU time of three runs of one subprocess."""
+    walls, cpus = [], []
+    for _ in range(3):
+        wall, used = _timed(args[0], code)
+        walls.append(wall)
+        cpus.append(used)
+    return sorted(walls)[1], sorted(cpus)[1]
 
 
 def _timed(args: list[str], code: int = 0) -> tuple[float, float]:

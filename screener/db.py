@@ -208,11 +208,84 @@ def _m004_labels_and_notes(db: sqlite_utils.Database) -> None:
     db["notes"].create_index(["record_id", "stage", "reviewer"])  # type: ignore[union-attr]
 
 
+# The current decision of each (stage, record, reviewer) -- the top of the stack of
+# screener/screening/verdict.py's rules -- kept by triggers as decision rows are appended, so
+# counts at 100,000 records need not replay the log. ``decision_stack.below``: for each
+# decision row that is not an undo, the row it covered (the previous top, NULL if none);
+# ``decision_current.top``: the current row (NULL once undone to an empty stack), ``first``:
+# the first row of that reviewer on that record at that stage (undo rows included), which gives
+# the order "in which the reviewers first decided". Decisions are an append-only log: the
+# triggers refuse to delete a row or to change what it is about (record, stage, reviewer) or
+# whether it is an undo, since either would rewrite history (and the summary).
+_CURRENT_TRIGGERS = """
+CREATE TRIGGER decision_push AFTER INSERT ON decisions WHEN new.decision IS NOT 'undo' BEGIN
+  INSERT INTO decision_stack (id, below) VALUES (new.id, (SELECT top FROM decision_current
+    WHERE stage = new.stage AND record_id = new.record_id AND reviewer = new.reviewer));
+  INSERT OR IGNORE INTO decision_current (stage, record_id, reviewer, first, top)
+    VALUES (new.stage, new.record_id, new.reviewer, new.id, NULL);
+  UPDATE decision_current SET top = new.id
+    WHERE stage = new.stage AND record_id = new.record_id AND reviewer = new.reviewer;
+END;
+CREATE TRIGGER decision_undo AFTER INSERT ON decisions WHEN new.decision IS 'undo' BEGIN
+  INSERT OR IGNORE INTO decision_current (stage, record_id, reviewer, first, top)
+    VALUES (new.stage, new.record_id, new.reviewer, new.id, NULL);
+  UPDATE decision_current SET top = (SELECT below FROM decision_stack WHERE id = top)
+    WHERE stage = new.stage AND record_id = new.record_id AND reviewer = new.reviewer
+    AND top IS NOT NULL;
+END;
+CREATE TRIGGER decisions_never_deleted BEFORE DELETE ON decisions BEGIN
+  SELECT RAISE(ABORT, 'decisions are an append-only log: a row is never deleted');
+END;
+CREATE TRIGGER decisions_keep_their_subject BEFORE UPDATE ON decisions
+WHEN new.id IS NOT old.id OR new.record_id IS NOT old.record_id OR new.stage IS NOT old.stage
+  OR new.reviewer IS NOT old.reviewer OR (new.decision IS 'undo') IS NOT (old.decision IS 'undo')
+BEGIN
+  SELECT RAISE(ABORT, 'decisions are append-only: a row keeps its record, stage, reviewer, undo');
+END;
+"""
+
+
+def _m005_current_decisions(db: sqlite_utils.Database) -> None:
+    """decision_stack and decision_current (see above), filled from the log, then the triggers."""
+    conn = db.conn
+    conn.execute("CREATE TABLE decision_stack (id INTEGER PRIMARY KEY, below INTEGER)")
+    conn.execute(
+        "CREATE TABLE decision_current (stage TEXT NOT NULL, record_id INTEGER NOT NULL,"
+        " reviewer TEXT NOT NULL, first INTEGER NOT NULL, top INTEGER,"
+        " PRIMARY KEY (stage, record_id, reviewer)) WITHOUT ROWID"
+    )
+    stacks: dict[tuple[str, int, str], list[int]] = {}
+    first: dict[tuple[str, int, str], int] = {}
+    below: list[tuple[int, int | None]] = []
+    for row_id, stage, record_id, reviewer, decision in conn.execute(
+        "SELECT id, stage, record_id, reviewer, decision FROM decisions ORDER BY id"
+    ):
+        key = (stage, record_id, reviewer)
+        stack = stacks.setdefault(key, [])
+        first.setdefault(key, row_id)
+        if decision == "undo":
+            if stack:
+                stack.pop()
+        else:
+            below.append((row_id, stack[-1] if stack else None))
+            stack.append(row_id)
+    conn.executemany("INSERT INTO decision_stack (id, below) VALUES (?, ?)", below)
+    conn.executemany(
+        "INSERT INTO decision_current (stage, record_id, reviewer, first, top)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(*key, first[key], stack[-1] if stack else None) for key, stack in stacks.items()],
+    )
+    for statement in _CURRENT_TRIGGERS.split("\nEND;"):
+        if statement.strip():
+            conn.execute(statement + "\nEND;")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", _m001_initial),
     ("002_fulltexts", _m002_fulltexts),
     ("003_unblinding", _m003_unblinding),
     ("004_labels_and_notes", _m004_labels_and_notes),
+    ("005_current_decisions", _m005_current_decisions),
 ]
 
 

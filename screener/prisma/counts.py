@@ -6,10 +6,11 @@ Nothing here is typed in. Each record of the rounds asked for is put in exactly 
   else ``other`` (websites, organisations, citation searching, other methods);
 * its **period**: ``new`` (searches of the round drawn; every round up to it when cumulative,
   as the 2009 template has no update variant) or ``previous`` (earlier rounds of an update);
-* its **fate**, from ``records.duplicate_of`` and the final verdicts of ``screener.screening.verdict``:
-  duplicate (``duplicate_of`` set), marked ineligible by automation (final title/abstract
-  verdict exclude with source ``criteria``), excluded at title/abstract by a human, passed
-  (include or maybe: a report sought for retrieval), not retrieved (``verdict.not_retrieved``),
+* its **fate**, from ``records.duplicate_of`` and the final verdicts (the rules of
+  ``screener.screening.verdict``, counted by ``screener.screening.finals``): duplicate
+  (``duplicate_of`` set), marked ineligible by automation (final title/abstract verdict
+  exclude with source ``criteria``), excluded at title/abstract by a human, passed
+  (include or maybe: a report sought for retrieval), not retrieved (latest ``retrieval`` row),
   excluded at full text (grouped by reason), included; or pending: the stage's ``left`` of
   ``screener.screening.progress`` (no decision, a conflict, awaiting the protocol's number of
   reviewers), a full-text maybe, or a full-text exclusion without a reason.
@@ -33,7 +34,7 @@ import sqlite_utils
 
 from screener.errors import DataError
 from screener.screening.protocol import load_protocol
-from screener.screening.verdict import not_retrieved, verdicts
+from screener.screening.finals import canonical_set, finals, not_retrieved_ids, passed
 
 DBR_TYPES = ("database", "register")
 OTHER_TYPES = ("website", "organisation", "citation", "other")
@@ -254,9 +255,10 @@ def compute_flow(
             hint="Pass --round with one of those rounds.",
         )
     cumulative = cumulative or n == 1
-    ta = verdicts(db, "title_abstract", required=settings.reviewers)
-    ft = verdicts(db, "full_text", title_abstract=ta, required=settings.reviewers)
-    missing = not_retrieved(db)
+    ta = finals(db, "title_abstract", required=settings.reviewers)
+    eligible = passed(ta, canonical_set(db))
+    ft = finals(db, "full_text", required=settings.reviewers, eligible=eligible)
+    missing = not_retrieved_ids(db)
     cols = {key: Column() for key in ("dbr", "other", "previous")}
     for rid, rnd, stype, name, dup_of, study in _records(db, n):
         is_dbr = stype in DBR_TYPES
@@ -270,13 +272,13 @@ def compute_flow(
         if v is None:
             col.pending.ta_undecided.append(rid)
             continue
-        if v.conflict:
+        if v.kind == "conflict":
             col.pending.ta_conflict.append(rid)
             continue
-        if v.awaiting:
+        if v.kind == "awaiting":
             col.pending.ta_awaiting.append(rid)
             continue
-        if v.decision == "exclude":
+        if v.kind == "exclude":
             if v.source == "criteria":
                 col.automatic += 1
             else:
@@ -290,13 +292,13 @@ def compute_flow(
         f = ft.get(rid)
         if f is None:
             col.pending.ft_undecided.append(rid)
-        elif f.conflict:
+        elif f.kind == "conflict":
             col.pending.ft_conflict.append(rid)
-        elif f.awaiting:
+        elif f.kind == "awaiting":
             col.pending.ft_awaiting.append(rid)
-        elif f.decision == "maybe":
+        elif f.kind == "maybe":
             col.pending.ft_maybe.append(rid)
-        elif f.decision == "exclude":
+        elif f.kind == "exclude":
             col.ft_excluded += 1
             if f.reason:
                 col.reasons[f.reason] += 1

@@ -29,16 +29,15 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from screener.screening.verdict import (
-    AUTOMATION_SOURCE,
-    HUMAN_SOURCES,
-    Decision,
-    Verdict,
-    current_decisions,
-    not_retrieved,
-    stage_records,
-    verdicts,
+from screener.screening.finals import (
+    Final,
+    canonical_set,
+    finals,
+    not_retrieved_ids,
+    passed,
+    reviewer_counts,
 )
+from screener.screening.verdict import AUTOMATION_SOURCE, HUMAN_SOURCES, Decision, Verdict
 
 NO_REASON = "(no reason)"
 
@@ -104,56 +103,39 @@ def progress(
     reviewer: str | None = None,
     title_abstract: dict[int, Verdict] | None = None,
     current: dict[int, dict[str, Decision]] | None = None,
+    finals_ta: dict[int, Final] | None = None,
 ) -> StageProgress:
     """The progress of ``stage`` with ``required`` human reviewers per record.
 
     ``reviewers`` holds every human reviewer of the review (:func:`human_reviewers`), or, when
     ``reviewer`` is given, that reviewer alone (always present, even before their first
-    decision): what a blinded reviewer may see. ``title_abstract``: the title/abstract verdicts
-    (same ``required``) when already computed; ``current``: ``current_decisions(db, stage)``
-    when already read (both save a pass over the log).
+    decision): what a blinded reviewer may see. Counted in SQL by
+    :mod:`screener.screening.finals` (same rules as the verdicts). ``finals_ta``: the
+    title/abstract finals (same ``required``) when already computed. ``title_abstract`` and
+    ``current`` are accepted for older callers and not needed.
     """
+    del title_abstract, current  # the counts come from the current-decision table
+    canonical = canonical_set(db)
+    ta = finals_ta if finals_ta is not None else finals(db, "title_abstract", required=required)
     if stage == "full_text":
-        ta = (
-            title_abstract
-            if title_abstract is not None
-            else verdicts(db, "title_abstract", required=required)
-        )
-        at_stage = stage_records_from(db, ta)
-        final = verdicts(db, stage, ta, required=required)
-        missing = set(not_retrieved(db)) & set(at_stage)
+        at_stage = passed(ta, canonical)
+        final = finals(db, stage, required=required, eligible=at_stage)
+        missing = not_retrieved_ids(db) & at_stage
     else:
-        at_stage = stage_records(db, stage, required=required)
-        final = (
-            title_abstract if title_abstract is not None else verdicts(db, stage, required=required)
-        )
-        missing = set()
-    assessed = [rid for rid in at_stage if rid not in missing]
-    assessed_set = set(assessed)
+        at_stage, final, missing = canonical, ta, set()
+    assessed = at_stage - missing
     kinds: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     by_criteria = 0
-    for rid, v in final.items():
-        if rid not in assessed_set:
+    for rid, f in final.items():
+        if rid not in assessed:
             continue
-        kinds["conflict" if v.conflict else "awaiting" if v.awaiting else str(v.decision)] += 1
-        if v.decision == "exclude":
-            reasons[v.reason or NO_REASON] += 1
-            by_criteria += v.source == AUTOMATION_SOURCE
+        kinds[f.kind] += 1
+        if f.kind == "exclude":
+            reasons[f.reason or NO_REASON] += 1
+            by_criteria += f.source == AUTOMATION_SOURCE
     queue = len(assessed) - by_criteria
-    counts: dict[str, Counter[str]] = {}
-    why: dict[str, Counter[str]] = {}
-    if current is None:
-        current = current_decisions(db, stage, reviewer)
-    for rid, by in current.items():
-        if rid not in assessed_set:
-            continue
-        for who, d in by.items():
-            if d.source not in HUMAN_SOURCES or (reviewer is not None and who != reviewer):
-                continue
-            counts.setdefault(who, Counter())[d.decision] += 1
-            if d.decision == "exclude":
-                why.setdefault(who, Counter())[d.reason or NO_REASON] += 1
+    counts = reviewer_counts(db, stage, assessed, reviewer)
     names = human_reviewers(db) if reviewer is None else [reviewer]
     return StageProgress(
         stage=stage,
@@ -168,18 +150,25 @@ def progress(
         conflicts=kinds["conflict"],
         awaiting=kinds["awaiting"],
         undecided=len(assessed) - sum(kinds.values()),
-        reviewers={
-            who: ReviewerProgress(
-                who,
-                queue,
-                sum((c := counts.get(who, Counter())).values()),
-                c["include"],
-                c["exclude"],
-                c["maybe"],
-                dict(sorted(why.get(who, Counter()).items())),
-            )
-            for who in names
-        },
+        reviewers={who: _reviewer(who, queue, counts.get(who, {})) for who in names},
+    )
+
+
+def _reviewer(who: str, queue: int, mine: dict[tuple[str, str | None], int]) -> ReviewerProgress:
+    by_decision: Counter[str] = Counter()
+    why: Counter[str] = Counter()
+    for (decision, reason), n in mine.items():
+        by_decision[decision] += n
+        if decision == "exclude":
+            why[reason or NO_REASON] += n
+    return ReviewerProgress(
+        who,
+        queue,
+        sum(by_decision.values()),
+        by_decision["include"],
+        by_decision["exclude"],
+        by_decision["maybe"],
+        dict(sorted(why.items())),
     )
 
 

@@ -66,26 +66,16 @@ from typing import Any
 import sqlite_utils
 
 from screener.db import Review
-from screener.screening.agreement import AGREEMENT_NOTE, pairwise
+from screener.screening.agreement import AGREEMENT_NOTE
 from screener.screening.blinding import blinded, unblinding
-from screener.screening.progress import StageProgress, progress, stage_records_from
+from screener.screening.finals import Final, agreements, canonical_set, finals, passed
+from screener.screening.progress import StageProgress, progress
 from screener.screening.protocol import load_protocol
-from screener.screening.verdict import (
-    AUTOMATION_SOURCE,
-    STAGES,
-    Decision,
-    Verdict,
-    current_decisions,
-    verdicts,
-)
+from screener.screening.verdict import AUTOMATION_SOURCE, DECISIONS, STAGES, Verdict
 
 
 def _stage(
-    db: sqlite_utils.Database,
-    p: StageProgress,
-    hidden: bool,
-    current: dict[int, dict[str, Decision]],
-    eligible: set[int],
+    db: sqlite_utils.Database, p: StageProgress, hidden: bool, eligible: set[int]
 ) -> dict[str, Any]:
     return {
         "records": p.records,
@@ -125,7 +115,7 @@ def _stage(
                 "percent": None if a.percent is None else round(a.percent, 4),
                 "kappa": None if a.kappa is None else round(a.kappa, 4),
             }
-            for a in pairwise(db, p.stage, current, eligible, required=p.required)
+            for a in agreements(db, p.stage, eligible)
         ],
     }
 
@@ -151,23 +141,15 @@ def review_status(review: Review, reviewer: str | None = None) -> dict[str, Any]
     ).fetchone()
     required = load_protocol(review.protocol_path).reviewers
     hidden = blinded(review)
-    ta = verdicts(db, "title_abstract", required=required)
+    ta = finals(db, "title_abstract", required=required)
     stages = {}
-    title_abstract = [r[0] for r in db.execute("select id from records where duplicate_of is null")]
-    eligible = {"title_abstract": set(title_abstract), "full_text": set(stage_records_from(db, ta))}
+    kept = canonical_set(db)
+    eligible = {"title_abstract": kept, "full_text": passed(ta, kept)}
     for stage in STAGES:
-        current = current_decisions(db, stage)  # read once for progress and agreement
-        p = progress(
-            db,
-            stage,
-            required=required,
-            reviewer=reviewer,
-            title_abstract=ta,
-            current=current,
-        )
+        p = progress(db, stage, required=required, reviewer=reviewer, finals_ta=ta)
         if hidden and reviewer is None:
             p = StageProgress(**{**asdict(p), "reviewers": {}})
-        stages[stage] = _stage(db, p, hidden, current, eligible[stage])
+        stages[stage] = _stage(db, p, hidden, eligible[stage])
     lifted = unblinding(db)
     return {
         "searches": searches,
@@ -183,12 +165,12 @@ def review_status(review: Review, reviewer: str | None = None) -> dict[str, Any]
             "stages": stages,
             "agreement_convention": AGREEMENT_NOTE,
         },
-        "stopping": _stopping(db, title_abstract, ta),
+        "stopping": _stopping(db, len(kept), ta),
     }
 
 
 def _stopping(
-    db: sqlite_utils.Database, at_stage: list[int], final: dict[int, Verdict]
+    db: sqlite_utils.Database, at_stage: int, final: dict[int, Final]
 ) -> dict[str, Any] | None:
     """The stopping aid at title/abstract: the verdicts of the records a person screened, in the
     order first screened (a conflict counts as an include, the cautious side; a record awaiting
@@ -196,25 +178,42 @@ def _stopping(
     exclusions are set aside. It never excludes anything."""
     from screener.ranking.stopping import stopping_estimate  # scipy: load on use
 
-    decisions = screening_sequence(db, final)
+    decisions = [
+        f.kind if f.kind in DECISIONS else (f.lean or "maybe") if f.kind == "awaiting" else "maybe"
+        for rid in _first_screened(db)
+        if (f := final.get(rid)) is not None and f.source != AUTOMATION_SOURCE
+    ]
     if not decisions:
         return None
     automated = sum(1 for v in final.values() if v.source == AUTOMATION_SOURCE)
-    estimate = stopping_estimate(decisions, len(at_stage) - automated)
+    estimate = stopping_estimate(decisions, at_stage - automated)
     return asdict(estimate)
 
 
 def screening_sequence(db: sqlite_utils.Database, final: dict[int, Verdict]) -> list[str]:
     """The title/abstract verdicts of the records a person screened, in the order each was
-    first screened (automation aside); a conflict counts as "maybe" (the cautious side), a
-    record awaiting reviewers as its reviewers' decision so far. The stopping aid and the
+    first screened (automation aside: a record whose people's decisions were all undone and
+    that automation excluded is not in it, as it is not among the records to screen); a
+    conflict counts as "maybe" (the cautious side), a record awaiting reviewers as its
+    reviewers' decision so far. The stopping aid and the
     report's recall curve read this sequence."""
-    first_seen = db.execute(
-        "select record_id, min(id) from decisions where stage = 'title_abstract'"
-        " and source != ? group by record_id order by 2",
-        [AUTOMATION_SOURCE],
-    ).fetchall()
-    return [_leaning(final[rid]) for rid, _ in first_seen if rid in final]
+    return [
+        _leaning(v)
+        for rid in _first_screened(db)
+        if (v := final.get(rid)) is not None and v.source != AUTOMATION_SOURCE
+    ]
+
+
+def _first_screened(db: sqlite_utils.Database) -> list[int]:
+    """The records with a title/abstract decision by a person, in the order first screened."""
+    return [
+        rid
+        for rid, _ in db.execute(
+            "select record_id, min(id) from decisions where stage = 'title_abstract'"
+            " and source != ? group by record_id order by 2",
+            [AUTOMATION_SOURCE],
+        )
+    ]
 
 
 def _leaning(v: Verdict) -> str:
