@@ -146,7 +146,8 @@ def main() -> None:
             status_cpu.append(time.process_time() - start_cpu)
         review.close()
         print(f"status counts (review_status), in process, median of 3: "
-              f"{sorted(status_times)[1]:.3f} s wall, {sorted(status_cpu)[1]:.3f} s CPU")  # fmt: skip
+              f"{sorted(status_times)[1]:.3f} s wall, "
+              f"{sorted(status_cpu)[1]:.3f} s CPU")  # fmt: skip
         exe = Path(sys.executable).with_name("screener")
         db_path = folder / "review.db"
         references = {
@@ -160,12 +161,13 @@ def main() -> None:
             refs[label] = _best([args])
             wall, used = refs[label]
             print(f"reference, {label}: {wall:.3f} s wall, {used:.3f} s CPU (best of 3)")
+        draw = ["prisma", "-r", str(folder), "--allow-incomplete"]
         runs = [
-            (f"prisma --out flow{suffix}", ["prisma", "-r", str(folder), "--allow-incomplete",
-                                             "--out", str(Path(tmp) / f"flow{suffix}"), "--force"], 0)
+            (f"prisma --out flow{suffix}",
+             [*draw, "--out", str(Path(tmp) / f"flow{suffix}"), "--force"], 0)
             for suffix in (".json", ".csv", ".svg")
         ] + [
-            ("prisma (counts on the terminal)", ["prisma", "-r", str(folder), "--allow-incomplete"], 0),
+            ("prisma (counts on the terminal)", draw, 0),
             ("prisma (refused: pending)", ["prisma", "-r", str(folder)], 1),
             ("status", ["status", "-r", str(folder)], 0),
             ("status --json", ["status", "-r", str(folder), "--json"], 0),
