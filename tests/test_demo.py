@@ -17,8 +17,14 @@ from conftest import ROOT
 from typer.testing import CliRunner
 
 from screener.cli import app
-from screener.demo import DemoResult, example_dir, run_demo
+from screener.db import open_review
+from screener.demo import REVIEWERS, DemoResult, example_dir, run_demo
 from screener.pooling.pool import interval_text
+from screener.screening.agreement import agreement
+from screener.screening.finals import agreements
+from screener.screening.protocol import load_protocol
+from screener.screening.status import review_status
+from screener.screening.verdict import stage_records
 
 EXPECTED = json.loads((ROOT / "records" / "tacrolimus-2015" / "expected.json").read_text())
 INCLUDED = {
@@ -174,3 +180,33 @@ def test_demo_command_tells_the_story(tmp_path: Path, runner: CliRunner) -> None
     again = runner.invoke(app, ["demo", str(tmp_path / "d")])
     assert again.exit_code == 1
     assert "is not empty" in again.stderr
+
+
+def test_demo_kappa_is_status_kappa_over_round_one(demo: DemoResult) -> None:
+    """The demo prints agreement right after round 1 (72 records decided by both reviewers at
+    title/abstract, kappa 0.74); status and the report count the whole review, the 3 records
+    of the round-2 update too (75, kappa 0.75). One definition: status's count restricted to
+    round 1's records gives the demo's figures exactly."""
+    review = open_review(demo.folder)
+    try:
+        db = review.db
+        required = load_protocol(review.protocol_path).reviewers
+        first = {
+            r
+            for (r,) in db.execute(
+                "select r.id from records r join searches s on s.id = r.search_id"
+                " where s.round = 1 and r.duplicate_of is null"
+            )
+        }
+        status = review_status(review)["screening"]["stages"]
+        for stage, (n_first, n_all) in {"title_abstract": (72, 75), "full_text": (14, 15)}.items():
+            at_stage = set(stage_records(db, stage, required=required))
+            (round_one,) = agreements(db, stage, at_stage & first)
+            assert (round_one.n, round_one.kappa) == (n_first, demo.kappa[stage])
+            (everything,) = status[stage]["agreement"]
+            assert everything["n"] == n_all
+            assert everything["kappa"] == round(
+                agreement(db, stage, *REVIEWERS, required=required).kappa or 0, 4
+            )
+    finally:
+        review.close()
