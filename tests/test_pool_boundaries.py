@@ -169,3 +169,64 @@ def test_glmm_refusals_say_why_in_one_sentence() -> None:
         with pytest.raises(GLMMError) as error:
             fit_glmm(x, n)
         assert str(error.value) == message
+
+
+def test_hedges_start_is_the_spread_of_the_effects_minus_their_mean_variance() -> None:
+    from screener.pooling.randomeffects import tau2_he
+
+    # var(y) with k - 1 in the denominator, minus mean(v); untruncated (metafor's start value)
+    assert tau2_he([0.2, 1.0], [0.1, 0.3]) == pytest.approx(0.32 - 0.2)
+    assert tau2_he([1.0, 2.0, 6.0], [0.5, 0.5, 2.0]) == pytest.approx(7.0 - 1.0)
+    assert tau2_he([0.1, 0.2, 0.3], [1.0, 1.0, 1.0]) == pytest.approx(0.01 - 1.0)
+    assert tau2_he([0.7], [0.2]) == 0.0
+
+
+def test_reml_starts_at_zero_when_hedges_is_negative_as_metafor_does() -> None:
+    import numpy as np
+
+    from screener.pooling.randomeffects import _reml_score, tau2_he, tau2_reml
+
+    # l_R falls at t = 0 and has another (local) maximum inside: Hedges' start is negative, so
+    # Fisher scoring starts at 0, where the score is negative, and stays at the boundary
+    y = [3.0, 3.0, 1.0, 2.0, 3.0, 1.0]
+    v = [2.0, 1.0, 0.0625, 4.0, 4.0, 0.0625]
+    ya, va = np.array(y), np.array(v)
+    assert tau2_he(y, v) < 0 and _reml_score(0.0, ya, va) < 0
+    scores = [_reml_score(t, ya, va) for t in np.geomspace(1e-4, 20, 300)]
+    assert any(a > 0 >= b for a, b in itertools.pairwise(scores))  # an inner maximum
+    assert tau2_reml(y, v) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("y", "v", "message"),
+    [
+        ([0.1, 0.2], [0.1], "y and v must be non-empty sequences of equal length"),
+        ([], [], "y and v must be non-empty sequences of equal length"),
+        ([[0.1, 0.2]], [[0.1, 0.2]], "y and v must be non-empty sequences of equal length"),
+        ([0.1, 0.2], [0.1, 0.0], "variances must be positive and all values finite"),
+        ([0.1, 0.2], [0.1, -0.1], "variances must be positive and all values finite"),
+        ([0.1, math.nan], [0.1, 0.1], "variances must be positive and all values finite"),
+        ([0.1, 0.2], [0.1, math.inf], "variances must be positive and all values finite"),
+    ],
+)
+def test_random_effects_refuses_unusable_input_and_says_why(
+    y: list[float], v: list[float], message: str
+) -> None:
+    from screener.pooling.randomeffects import random_effects
+
+    with pytest.raises(ValueError) as error:
+        random_effects(y, v, method="DL")
+    assert str(error.value) == message
+
+
+def test_glmm_refuses_studies_all_at_0_or_100_percent_in_either_order() -> None:
+    # found by hypothesis in the mutation run: one study at 0/1 and one at 2/2 have no finite
+    # ML estimate of tau^2 (the two are perfectly separated)
+    from screener.pooling.glmm import GLMMError, fit_glmm
+
+    for x, n in (([0, 2], [1, 2]), ([2, 0], [2, 1]), ([0, 1], [3, 1])):
+        with pytest.raises(GLMMError) as error:
+            fit_glmm(x, n)
+        assert str(error.value) == (
+            "the between-study variance diverges; the model cannot be fitted"
+        )
