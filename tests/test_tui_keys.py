@@ -116,6 +116,7 @@ async def test_the_models_first_pick_is_shown_when_no_key_was_pressed(rev: Revie
         ranked = app.session.order
         assert app.session.current == ranked[0] != 1  # 1 is not the keyword order's top
         assert app.shown == app.session.current
+        assert app.messages[-1] == "Ranked: the most likely include first (#1 is queued)."
         assert str(app.session.current) in shown(app).split()[0]
         picked = app.session.current
         db = connect(rev.path / "review.db")  # stored at once: a crash resumes there

@@ -133,6 +133,8 @@ class ScreenRanking(ScreenTools):
         self.session.apply_ranking(ranked, trained_on, lead)
         if not self.at_end and self.session.current != shown:
             self.refresh_view()
+            if lead:  # said, so the change of record is never a surprise
+                self.notify(f"Ranked: the most likely include first (#{shown} is queued).")
         else:  # keep the reader's place (and scroll position) in the record shown
             self.query_one("#status", Static).update(
                 progress_text(self.session, self.model_state())
