@@ -197,6 +197,8 @@ def tmux_run(folder: Path, order: str, settle: float = 1.0) -> dict[str, float]:
 
     def tmux(*args: str) -> str:
         done = subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True)
+        if done.returncode:
+            raise OSError(f"tmux {args[0]}: {done.stderr.strip()}")
         return done.stdout
 
     tmux("new-session", "-d", "-s", "s", "-x", "80", "-y", "24", "bash --norc --noprofile")
@@ -219,7 +221,7 @@ def tmux_run(folder: Path, order: str, settle: float = 1.0) -> dict[str, float]:
             time.sleep(0.01)
         return {"startup_s": startup, "quit_s": time.perf_counter() - t1}
     finally:
-        tmux("kill-server")
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
 
 
 def ratios(figures: dict[str, float], reference: dict[str, float], keys: list[str]) -> str:
@@ -295,11 +297,18 @@ def main() -> None:
                     if not args.tmux:
                         continue
                     folder = fresh(pristine, Path(tmp) / "scratch")
-                    runs = [tmux_run(folder, order) for _ in range(args.tmux)]
+                    runs = []
+                    for _ in range(args.tmux):
+                        try:
+                            runs.append(tmux_run(folder, order))
+                        except (TimeoutError, OSError) as exc:  # said, and the run goes on
+                            print(f"# tmux run failed: {exc!r}", flush=True)
+                    if not runs:
+                        continue
                     median = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
                     kind = f"tmux {share} {order}"
                     label = f"{n:>7} records  decided {share:.0%}  tmux {order}, median of"
-                    label += f" {args.tmux}: " + ", ".join(f"{r['startup_s']:.2f}" for r in runs)
+                    label += f" {len(runs)}: " + ", ".join(f"{r['startup_s']:.2f}" for r in runs)
                     compare(label, median, {smallest: first[kind]} if kind in first else {})
                     first.setdefault(kind, median)
                 if share and "file" in args.orders:

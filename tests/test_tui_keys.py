@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fulltext_helpers import made_pdfs
 from test_screening import build_review
 from test_tui import SIZE, log, settle, shown, sync
 from textual import events
@@ -18,6 +19,8 @@ from screener.screening.session import Session
 from screener.tui.app import ScreenApp
 from screener.tui.browse import BrowseScreen
 from screener.tui.screens import PromptScreen
+
+__all__ = ["made_pdfs"]  # the session fixture
 
 
 @pytest.fixture
@@ -215,3 +218,25 @@ async def test_the_wal_is_checkpointed_when_the_keys_are_quiet(
         await pilot.pause(0.6)
         assert app.checkpoints.done == 1  # nothing new to copy: no second one
     assert [row[1] for row in log(rev)] == ["include", "include"]
+
+
+@sync
+async def test_keys_typed_with_the_enter_of_the_full_text_search_act_on_the_text(
+    tmp_path: Path, made_pdfs: Path
+) -> None:
+    from fulltext_helpers import build_review as fulltext_review
+    from fulltext_helpers import copy_pdfs
+    from test_fulltext_tui import head
+
+    from screener.fulltexts.attach import attach
+
+    review = fulltext_review(tmp_path / "review")
+    copy_pdfs(made_pdfs, tmp_path / "pdfs")
+    attach(review, [tmp_path / "pdfs"])
+    app = ScreenApp(Session(review, "full_text", "ann"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        await burst(app, pilot, *"Tacrolimus", "enter", "n")  # n: the next match
+        assert "match 2/4" in head(app)

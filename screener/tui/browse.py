@@ -22,7 +22,7 @@ from screener.errors import ScreenerError
 from screener.screening.blinding import blinded
 from screener.screening.listing import ListedRecord, list_records, parse_filter
 from screener.screening.session import Session
-from screener.tui.dialogs import DialogStays, PickList, early_typing
+from screener.tui.dialogs import PickList, ReleaseKeys, early_typing
 from screener.tui.render import DECISION_STYLES
 
 SHOWN_ROWS = 500
@@ -99,7 +99,7 @@ class BrowseScreen(ModalScreen[int | None]):
         options = self.query_one("#rows", OptionList)
         if options.option_count:
             options.focus()
-        self.post_message(DialogStays())  # after the focus moved: held keys go to the rows
+        self.post_message(ReleaseKeys())  # after the focus moved: held keys go to the rows
 
     def on_key(self, event: events.Key) -> None:
         options = self.query_one("#rows", OptionList)

@@ -4,8 +4,9 @@ Every dialog closes with Esc without doing anything.
 
 Keys typed in the same instant as the key that closes a dialog (Enter, Esc, y...) belong to what
 comes after it: the app holds them from that key until the dialog is gone (or says it stays
-open: :class:`DialogStays`) and then routes them in the order typed (see
-``ScreenTools.on_event``). A dialog declares its closing keys in ``CLOSING_KEYS``.
+open: :class:`ReleaseKeys`) and then routes them in the order typed (see
+``ScreenTools.on_event``). A dialog declares its closing keys in ``CLOSING_KEYS``; an input on
+the main screen (the full text's find box) is closed by Enter and Esc.
 """
 
 from __future__ import annotations
@@ -24,14 +25,14 @@ from textual.widgets import Input, OptionList, Static
 ALL_KEYS = None  # CLOSING_KEYS of a dialog that any key closes
 
 
-class DialogStays(Message):
-    """Posted by a dialog that handled a closing key and stays open (Enter ran a search):
-    the keys held since are routed to it."""
+class ReleaseKeys(Message):
+    """Posted once a closing key has been handled by a dialog that stays open (Enter ran a
+    search) or by the full text's find box: the keys held since are routed."""
 
 
-def closing_key(screen: Screen[Any], key: str) -> bool:
-    """May ``key`` close ``screen`` (a dialog)? Enter and Esc unless it declares its own."""
-    keys: frozenset[str] | None = getattr(screen, "CLOSING_KEYS", frozenset({"enter", "escape"}))
+def closing_key(dialog: Screen[Any] | Input, key: str) -> bool:
+    """May ``key`` close ``dialog``? Enter and Esc unless it declares its own."""
+    keys: frozenset[str] | None = getattr(dialog, "CLOSING_KEYS", frozenset({"enter", "escape"}))
     return keys is ALL_KEYS or key in keys
 
 

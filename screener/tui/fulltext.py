@@ -23,6 +23,7 @@ from textual.widgets import Input, Static
 from screener.fulltexts.reading import Hit, find, heading, line_of, open_in_viewer
 from screener.fulltexts.store import Attached, attached, page_texts, resolve
 from screener.screening.session import Session
+from screener.tui.dialogs import ReleaseKeys
 from screener.tui.render import highlighted, state_text
 
 # key, action, help text (the bindings and this view's help)
@@ -189,6 +190,7 @@ class FullTextView(Vertical, can_focus=True):
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         self._close_find()
+        self.post_message(ReleaseKeys())  # keys typed after Enter: n, N, j... act on the text
         self.hits = find(self.pages, event.value)
         self.hit = -1
         if not self.hits:
@@ -204,6 +206,7 @@ class FullTextView(Vertical, can_focus=True):
         if box.has_class("shown") and event.key == "escape":
             self._close_find()
             event.stop()
+            self.post_message(ReleaseKeys())
 
     def _close_find(self) -> None:
         self.query_one("#ft-find", Input).remove_class("shown")

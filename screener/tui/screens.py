@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screener.screening.session import SEARCH_LIMIT, SearchHit
-from screener.tui.dialogs import ALL_KEYS, DialogStays, PickList, early_typing
+from screener.tui.dialogs import ALL_KEYS, PickList, ReleaseKeys, early_typing
 
 
 class ReasonBar(Static):
@@ -124,7 +124,7 @@ class SearchScreen(ModalScreen[int | None]):
         if hits:
             options.highlighted = 0
             options.focus()
-        self.post_message(DialogStays())  # after the focus moved: held keys go to the results
+        self.post_message(ReleaseKeys())  # after the focus moved: held keys go to the results
 
     def on_key(self, event: events.Key) -> None:
         options = self.query_one("#hits", OptionList)
@@ -177,6 +177,6 @@ class MessageScreen(ModalScreen[None]):
                 box.scroll_relative(y=step, animate=False)
             else:
                 (box.scroll_page_down if page > 0 else box.scroll_page_up)(animate=False)
-            self.post_message(DialogStays())
+            self.post_message(ReleaseKeys())
             return
         self.dismiss(None)

@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from screener.errors import ScreenerError
 from screener.screening.highlights import add_highlight
@@ -27,7 +27,7 @@ from screener.screening.labels import all_labels, has_label, set_label
 from screener.screening.protocol import load_protocol
 from screener.screening.session import Session
 from screener.tui.browse import BrowseScreen
-from screener.tui.dialogs import ConfirmScreen, DialogStays, closing_key
+from screener.tui.dialogs import ConfirmScreen, ReleaseKeys, closing_key
 from screener.tui.render import record_text
 from screener.tui.screens import PromptScreen, ReasonBar, SearchScreen
 
@@ -68,7 +68,9 @@ class ScreenTools(App[str]):
             self._held.append(event)
             return
         self.keys_pressed += 1
-        dialog = None if self.screen is self.screen_stack[0] else self.screen
+        dialog: Screen[Any] | Input | None = self.screen
+        if dialog is self.screen_stack[0]:  # on the main screen only a find box closes
+            dialog = self.focused if isinstance(self.focused, Input) else None
         await super().on_event(event)
         if dialog is not None and closing_key(dialog, event.key):
             self._held = []
@@ -91,7 +93,7 @@ class ScreenTools(App[str]):
             self.keys_pressed -= 1  # counted when typed
             await self.on_event(event)
 
-    def on_dialog_stays(self, _message: DialogStays) -> None:
+    def on_release_keys(self, _message: ReleaseKeys) -> None:
         self.release_keys()
 
     def open_dialog(
