@@ -193,7 +193,7 @@ def tmux_run(folder: Path, order: str, settle: float = 1.0) -> dict[str, float]:
     """The real ``screener screen`` in tmux at 80x24: seconds from the command line sent to the
     first record on screen, and from ``q`` to the shell's next line (summary printed)."""
     exe = Path(sys.executable).with_name("screener")
-    socket = f"latency{os.getpid()}"
+    socket = f"latency{os.getpid()}-{time.monotonic_ns()}"  # one server per run
 
     def tmux(*args: str) -> str:
         done = subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True)
@@ -222,6 +222,23 @@ def tmux_run(folder: Path, order: str, settle: float = 1.0) -> dict[str, float]:
         return {"startup_s": startup, "quit_s": time.perf_counter() - t1}
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+
+
+def import_seconds(runs: int = 3) -> dict[str, float]:
+    """Reference for the real start-up: a process that only imports the CLI and the app (the
+    fixed cost of any ``screener screen``, whatever the review's size), median of ``runs``."""
+    out: dict[str, float] = {}
+    for what, code in (
+        ("python_s", "pass"),
+        ("imports_s", "import screener.cli, screener.tui.app"),
+    ):
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            times.append(time.perf_counter() - t)
+        out[what] = statistics.median(times)
+    return out
 
 
 def ratios(figures: dict[str, float], reference: dict[str, float], keys: list[str]) -> str:
@@ -306,6 +323,7 @@ def main() -> None:
                     if not runs:
                         continue
                     median = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                    median.update(import_seconds())
                     kind = f"tmux {share} {order}"
                     label = f"{n:>7} records  decided {share:.0%}  tmux {order}, median of"
                     label += f" {len(runs)}: " + ", ".join(f"{r['startup_s']:.2f}" for r in runs)
