@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from screener import searches
 from screener.cli import app
 from screener.db import Review
+from screener.errors import DataError
 from screener.handoff.export import CSV_COLUMNS, export
 from screener.handoff.studies import select
 from screener.record import Record
@@ -320,6 +321,23 @@ def test_labels_are_exported(built: Review) -> None:
     assert [(d["record_id"], d["labels"]) for d in data] == [(5, ["check dose", "RCT"]), (6, [])]
     rows = list(csv.DictReader(io.StringIO(_export(built, "csv", stage="full-text"))))
     assert {r["record_id"]: r["labels"] for r in rows}["5"] == "check dose; RCT"
+
+
+def test_blinded_review_refuses_exports_that_show_verdicts(built: Review) -> None:
+    """Verdicts (conflict, awaiting, include) and labels are made of every reviewer's votes:
+    while blinded they would show a reviewer their co-reviewer's decisions record by record."""
+    set_label(built.db, 5, "check dose", "ann")
+    every_record = _export(built, "ris")
+    built.protocol_path.write_text("[screening]\nblind = true\n", encoding="utf-8")
+    for fmt, kw in [
+        ("csv", {}), ("json", {}), ("extraction", {}), ("ris", {"decision": "included"}),
+        ("bibtex", {"stage": "title-abstract"}),
+    ]:  # fmt: skip
+        with pytest.raises(DataError, match="blinded"):
+            _export(built, fmt, **kw)
+    assert _export(built, "ris") == every_record  # every record, no verdict in it
+    built.protocol_path.write_text("[screening]\nblind = false\n", encoding="utf-8")
+    assert json.loads(_export(built, "json"))[0]["record_id"] == 1
 
 
 def test_json_keys_and_values(built: Review) -> None:

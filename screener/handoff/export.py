@@ -46,6 +46,8 @@ from screener.screening.verdict import Verdict, verdicts
 
 FORMATS = ("ris", "csv", "json", "bibtex", "extraction", "decisions")
 BOM_FORMATS = ("csv", "extraction")
+# formats whose rows carry verdicts or labels (made of every reviewer's votes)
+VERDICT_FORMATS = ("csv", "json", "extraction")
 CSV_COLUMNS = (
     "record_id",
     "study",
@@ -221,7 +223,9 @@ def export(
     verdicts are final only with the protocol's number of reviewers (``[screening] reviewers``);
     ``title_abstract`` / ``full_text`` say ``awaiting`` or ``conflict`` until then. The
     ``decisions`` format writes ``reviewer``'s rows alone when given, and needs it while the
-    review is blinded (screener.screening.blinding).
+    review is blinded (screener.screening.blinding); while blinded, nothing that shows or is
+    chosen by a verdict (CSV, JSON, the extraction sheet, ``stage``/``decision``) is written:
+    a verdict (conflict, awaiting, include) tells a reviewer their co-reviewers' votes.
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
@@ -229,6 +233,14 @@ def export(
         return _write_decisions(review, out, reviewer, raw)
     if fmt == "extraction" and stage is None and decision is None:
         decision = "included"
+    if blinded(review) and (fmt in VERDICT_FORMATS or stage is not None or decision is not None):
+        raise DataError(
+            f"The review is blinded: a {fmt} export"
+            + (" chosen by verdict" if fmt not in VERDICT_FORMATS else "")
+            + " would show each record's verdict, made of every reviewer's decisions.",
+            hint="Export your own decisions (--format decisions --reviewer NAME), or all"
+            " records as RIS/BibTeX; the rest once `screener unblind` has lifted blinding.",
+        )
     protocol = load_protocol(review.protocol_path)
     required = protocol.reviewers
     entries = select(review.db, stage, decision, required=required)
