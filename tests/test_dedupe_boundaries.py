@@ -97,6 +97,17 @@ def test_missing_year_counts_neither_way_and_a_far_abstract_at_most_minus_one() 
     assert vector(agreeing_scores(abstract=0.55))["abstract"] == pytest.approx(-0.5)
 
 
+def test_a_missing_title_counts_neither_way_and_a_far_title_at_most_minus_three() -> None:
+    """The module docstring's rule: a field missing on either side is 0 (no pair in the bench
+    sets reaching the score lacks a title, so the fit is the same; only the stored score of a
+    pair linked without titles, e.g. on a shared DOI, depends on it)."""
+    assert vector(agreeing_scores(title=None))["title"] == 0.0
+    assert vector(agreeing_scores(title=0.9))["title"] == 0.0
+    assert vector(agreeing_scores(title=1.0))["title"] == pytest.approx(1.0)
+    assert vector(agreeing_scores(title=0.6))["title"] == pytest.approx(-3.0)
+    assert vector(agreeing_scores(title=0.0))["title"] == -3.0
+
+
 def test_probability_has_three_decimals_and_a_floor_of_zero() -> None:
     def fixed(z: float) -> Model:
         return Model(intercept=z, weights={})

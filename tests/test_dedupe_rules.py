@@ -278,7 +278,8 @@ def test_cjk_against_latin(changes: dict[str, Any], expected: tuple[str | None, 
     ("changes", "expected"),
     [
         ({}, ("auto", "translated-title+place")),
-        ({"authors": 0.899}, (None, "translated-title-without-place")),  # TRANSLATED_AUTHORS
+        ({"authors": 0.9}, ("auto", "translated-title+place")),  # TRANSLATED_AUTHORS
+        ({"authors": 0.899}, (None, "translated-title-without-place")),
         ({"journal": 0.899}, (None, "translated-title-without-place")),
         ({"pages": 0.899}, (None, "translated-title-without-place")),
         ({"volume": None}, ("auto", "translated-title+place")),  # exact page, volume unknown

@@ -230,3 +230,41 @@ def test_glmm_refuses_studies_all_at_0_or_100_percent_in_either_order() -> None:
         assert str(error.value) == (
             "the between-study variance diverges; the model cannot be fitted"
         )
+
+
+# BCG vaccine trials (metafor's dat.bcg): log risk ratios and their variances
+_BCG = [  # (tpos, tneg, cpos, cneg)
+    (4, 119, 11, 128), (6, 300, 29, 274), (3, 228, 11, 209), (62, 13536, 248, 12619),
+    (33, 5036, 47, 5761), (180, 1361, 372, 1079), (8, 2537, 10, 619), (505, 87886, 499, 87892),
+    (29, 7470, 45, 7232), (17, 1699, 65, 1600), (186, 50448, 141, 27197), (5, 2493, 3, 2338),
+    (27, 16886, 29, 17825),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("y", "v", "iterations"),
+    [
+        # the exact Fisher step (expected information tr PP): 7 steps from Hedges' start; a step
+        # of another length reaches the same root linearly, in 13 to 20
+        (
+            [math.log(a / (a + b) / (c / (c + d))) for a, b, c, d in _BCG],
+            [1 / a - 1 / (a + b) + 1 / c - 1 / (c + d) for a, b, c, d in _BCG],
+            10,
+        ),
+        # the maximum is at 0: the first steps from Hedges' start overshoot below 0 and are
+        # halved (metafor); 10 steps, where shrinking them by 3 takes 33 and an unshrunk step
+        # never converges
+        ([-1.28, -0.63, 0.36, -2.15], [0.25, 0.25, 2.0, 1.0], 15),
+    ],
+)
+def test_reml_fisher_scoring_takes_metafors_steps(
+    y: list[float], v: list[float], iterations: int
+) -> None:
+    import numpy as np
+
+    from screener.pooling.randomeffects import _reml_fisher, _reml_global
+
+    ya, va = np.array(y), np.array(v)
+    found = _reml_fisher(ya, va, tol=1e-12, maxiter=iterations)
+    assert found is not None
+    assert found == pytest.approx(_reml_global(ya, va), abs=1e-10)

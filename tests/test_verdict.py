@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import pytest
 from builders import add_search
 
-from screener.db import Review
+from screener.db import Review, transaction
 from screener.record import Record
 from screener.screening.verdict import (
+    Verdict,
     current_decisions,
     included,
     not_retrieved,
@@ -131,3 +133,81 @@ def test_every_library_call_passes_the_required_reviewers() -> None:
             ):
                 missing.append(f"{path.name}:{node.lineno} {node.func.id}()")
     assert missing == [], "\n".join(missing)
+
+
+# --------------------------------------------------------------------------- found by mutation
+# (bench/mutation.py: each test below fails on a mutant of screener/screening/verdict.py that the
+# rest of the suite let through)
+
+
+def test_record_decision_returns_the_stored_id_and_names_what_it_refuses(review: Review) -> None:
+    (a,) = _records(review, 1)
+    db = review.db
+    for _ in range(2):
+        new = record_decision(db, a, "title_abstract", "ann", "include")
+        assert new == db.execute("select max(id) from decisions").fetchone()[0]
+    with pytest.raises(ValueError) as error:
+        record_decision(db, a, "abstract", "ann", "include")
+    assert str(error.value) == "unknown stage 'abstract'"
+    with pytest.raises(ValueError) as error:
+        record_decision(db, a, "title_abstract", "ann", "yes")
+    assert str(error.value) == "unknown decision 'yes'"
+    assert db.execute("select count(*) from decisions").fetchone()[0] == 2
+
+
+def test_current_decisions_of_one_record(review: Review) -> None:
+    a, b = _records(review, 2)
+    db = review.db
+    for rid in (a, b):
+        record_decision(db, rid, "title_abstract", "ann", "include")
+        record_decision(db, rid, "title_abstract", "bob", "exclude", reason="Wrong design")
+    assert set(current_decisions(db, "title_abstract", record_id=b)) == {b}
+    only = current_decisions(db, "title_abstract", reviewer="bob", record_id=a)
+    assert {rid: list(by) for rid, by in only.items()} == {a: ["bob"]}
+
+
+def test_awaiting_verdict_names_its_record_stage_and_source(review: Review) -> None:
+    (a,) = _records(review, 1)
+    db = review.db
+    record_decision(db, a, "title_abstract", "imp", "include", source="import")
+    assert verdicts(db, "title_abstract", required=2) == {
+        a: Verdict(a, "title_abstract", None, None, "import", False, {"imp": "include"}, True)
+    }
+
+
+@pytest.mark.parametrize("source", ["consensus", "criteria"])
+def test_the_latest_of_two_consensus_or_automation_decisions_wins(
+    review: Review, source: str
+) -> None:
+    # two reviewers with the same source (a decision file may import either under any name):
+    # the later row wins, whichever reviewer appeared first in the log
+    a, b, c = _records(review, 3)
+    db = review.db
+    for _ in range(4):  # decision ids well above the record ids
+        record_decision(db, c, "title_abstract", "ann", "include")
+    record_decision(db, a, "title_abstract", "lead", "include", source=source)
+    record_decision(db, a, "title_abstract", "chair", "exclude", reason="R", source=source)
+    record_decision(db, b, "title_abstract", "lead", "include", source=source)
+    record_decision(db, b, "title_abstract", "chair", "exclude", reason="R", source=source)
+    record_decision(db, b, "title_abstract", "lead", "maybe", source=source)
+    final = verdicts(db, "title_abstract")
+    assert (final[a].decision, final[a].reason, final[a].source) == ("exclude", "R", source)
+    assert (final[b].decision, final[b].reason, final[b].source) == ("maybe", None, source)
+
+
+def test_undo_replay_covers_records_beyond_one_chunk_of_500(review: Review) -> None:
+    ids = _records(review, 1001)
+    rows = [
+        (rid, "title_abstract", "ann", decision, "t")
+        for rid in ids
+        for decision in ("include", "undo", "exclude")
+    ]
+    with transaction(review.db) as conn:
+        conn.executemany(
+            "insert into decisions (record_id, stage, reviewer, decision, source, created_at)"
+            " values (?, ?, ?, ?, 'human', ?)",
+            rows,
+        )
+    current = current_decisions(review.db, "title_abstract")
+    assert sorted(current) == ids
+    assert {by["ann"].decision for by in current.values()} == {"exclude"}

@@ -95,7 +95,7 @@ def vector(s: Mapping[str, Any]) -> dict[str, float]:
     gap = s.get("year_gap")
     abstract = s.get("abstract")
     return {
-        "title": -3.0 if title is None else _clip((float(title) - 0.9) / 0.1, -3.0, 1.0),
+        "title": 0.0 if title is None else _clip((float(title) - 0.9) / 0.1, -3.0, 1.0),
         "title_partial": 1.0 if s.get("title_partial") else 0.0,
         "short_title": 1.0 if s.get("short_title") else 0.0,
         "authors": _sign(s.get("authors")),

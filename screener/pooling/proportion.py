@@ -54,10 +54,6 @@ def percent(value: float | Fraction, places: int = 1) -> str:
     return str(exact.quantize(quantum, rounding=ROUND_HALF_UP))
 
 
-def logit(p: float) -> float:
-    return math.log(p / (1.0 - p))
-
-
 def expit(x: float) -> float:
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))

@@ -108,11 +108,6 @@ def _human(
     return out
 
 
-def reviewers(db: sqlite_utils.Database, stage: str, *, required: int = 1) -> list[str]:
-    """The human reviewers with a current decision at the stage, by name."""
-    return sorted({w for by in _human(db, stage, required=required).values() for w in by})
-
-
 def _agreement(human: dict[int, dict[str, Decision]], a: str, b: str) -> Agreement:
     counts = [[0, 0], [0, 0]]
     for by in human.values():
