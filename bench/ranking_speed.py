@@ -15,7 +15,13 @@ then times, as the ranking process does it (``screener.ranking.worker``):
   (the features of an unchanged review);
 - ``incremental``: 1,000 records added to the review: the 100k cached rows reused, 1k hashed;
 - ``first model``: warm + the first fit on 2 labels + the order (what "model ready" waits for);
-- refits at 10, 100, 1,000, 10,000 and 50,000 labels (fit, score every record, order), median of 3.
+- fits at 10, 100, 1,000, 10,000 and 50,000 labels (fit, score every record, order), as the
+  ranking process makes them: the first fit of a session opened with that many labels (a new
+  Ranker), then six refits after 1, 2, 5, 1, 3 and 2 more decisions (the app sends the labels
+  after each decision and the process fits the newest: 1-5 new labels a fit at 100k), one of
+  the six with a new include; median and max of the six. ``--liblinear`` also times
+  scikit-learn's ``LinearSVC`` (liblinear from zero: what every fit was before) on the same
+  labels in the same run, for the ratio.
 
 ``--reference`` also times scikit-learn's ``HashingVectorizer`` (1-2-grams) alone and its
 ``TfidfVectorizer`` (1-2-grams, min_df 2) on the same texts, so the figures can be read as
@@ -124,12 +130,62 @@ def ids_and_texts(folder: Path) -> tuple[list[int], list[str]]:
         db.close()
 
 
+def refits(
+    texts: list[str], feats: Any, labels: Any, model: str, n_records: int, liblinear: bool
+) -> None:
+    """The first fit and six refits at each size (see the module docstring)."""
+    order = np.random.default_rng(1).permutation(n_records)
+    includes = [int(i) for i in order if labels[i]]
+    for n_labels in (10, 100, 1_000, 10_000, 50_000):
+        if n_labels >= n_records:
+            break
+        lab = {int(i): bool(labels[i]) for i in order[:n_labels]}
+        lab[includes[0]], lab[int(np.flatnonzero(~labels)[0])] = True, False
+        ranker = Ranker(texts, model=model, features=feats)
+        _, wall, cpu = timed(lambda r=ranker, lab=lab: (r.fit(lab), r.order()))
+        line(f"first fit, {len(lab):>6,} labels (new session)", wall, cpu)
+        walls, cpus = [], []
+        fresh = (int(i) for i in order[n_labels:] if int(i) not in lab)
+        spare = (i for i in includes[1:] if i not in lab)
+        for step, more in enumerate((1, 2, 5, 1, 3, 2)):
+            for _ in range(more):
+                row = next(spare) if step == 3 else next(fresh)  # the 4th refit: an include
+                lab[row] = bool(labels[row])
+            _, wall, cpu = timed(lambda r=ranker, lab=lab: (r.fit(lab), r.order()))
+            walls.append(wall)
+            cpus.append(cpu)
+        line(
+            f"refit, {len(lab):>6,} labels, +1-5 (median, max of 6)",
+            statistics.median(walls),
+            statistics.median(cpus),
+            f"max {max(walls):.2f} s wall {max(cpus):.2f} s cpu",
+        )
+        if liblinear and n_labels >= 10_000:
+            from sklearn.svm import LinearSVC
+
+            from screener.ranking.models import MODELS, sample_weights
+
+            member = MODELS[model].members[0].warm
+            svm = member() if member is not None else None
+            c, ratio = getattr(svm, "c", 0.11), getattr(svm, "ratio", 20.0)
+            idx = np.fromiter(lab, dtype=np.int64)
+            y = np.array([int(lab[i]) for i in idx])
+
+            def reference(idx: Any = idx, y: Any = y, c: float = c, ratio: float = ratio) -> Any:
+                clf = LinearSVC(C=c, loss="squared_hinge", dual=True, max_iter=5000)
+                return clf.fit(feats.matrix[idx], y, sample_weight=sample_weights(y, ratio))
+
+            _, wall, cpu = timed(reference)
+            line(f"reference: LinearSVC, {len(lab):>6,} labels", wall, cpu, "(slice + fit)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--model", default=None)
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--reference", action="store_true")
+    parser.add_argument("--liblinear", action="store_true", help="time LinearSVC beside refits")
     parser.add_argument(
         "--reuse", action="store_true", help="copy the review built by an earlier run (--workdir)"
     )
@@ -192,23 +248,7 @@ def main() -> None:
         _, wall, cpu = timed(lambda: (ranker.fit({include: True, exclude: False}), ranker.order()))
         line("first fit (2 labels) + order", wall, cpu, f"first model ready {warm + wall:.2f} s")
 
-        rng = np.random.default_rng(1)
-        for n_labels in (10, 100, 1_000, 10_000, 50_000):
-            if n_labels >= args.records:
-                break
-            chosen = rng.choice(args.records, n_labels, replace=False)
-            lab = {int(i): bool(labels[i]) for i in chosen}
-            lab[include], lab[exclude] = True, False
-            walls, cpus = [], []
-            for _ in range(3):
-                _, wall, cpu = timed(lambda lab=lab: (ranker.fit(lab), ranker.order()))
-                walls.append(wall)
-                cpus.append(cpu)
-            line(
-                f"refit with {len(lab):>6,} labels (median of 3)",
-                statistics.median(walls),
-                statistics.median(cpus),
-            )
+        refits(texts, feats, labels, args.model, args.records, args.liblinear)
 
         _, wall, cpu = timed(lambda: add_records(folder, 1000))
         (feats, report), wall, cpu = timed(features)

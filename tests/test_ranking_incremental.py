@@ -1,4 +1,4 @@
-"""The simulation's incremental fits give the app's weights (liblinear, scikit-learn's NB)."""
+"""The simulation's incremental fits give the app's weights (Newton's method, scikit-learn's NB)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def test_learner_weights_equal_a_fit_from_scratch_after_every_label(name: str) -
         fast = learner.model().weights
         slow = spec.fit(matrix, idx, y[idx]).weights
         scale = np.abs(slow).max()
-        # liblinear stops at its tolerance; the incremental solve is exact
+        # the app's solver stops at its tolerance; the incremental solve is exact
         assert np.abs(fast - slow).max() < 2e-3 * scale, (name, k)
         ranks_fast = np.argsort(-(matrix @ fast), kind="stable")[:5]
         ranks_slow = np.argsort(-(matrix @ slow), kind="stable")[:5]
@@ -89,9 +89,9 @@ def test_incremental_svm_solves_the_dual_exactly() -> None:
     assert np.abs(grad_w).max() < 1e-9 and abs(grad_b) < 1e-9
 
 
-def test_incremental_svm_falls_back_to_liblinear_when_a_record_leaves_the_margin() -> None:
+def test_incremental_svm_falls_back_when_a_record_leaves_the_margin() -> None:
     # one feature; with a large C the far include (x = 5) is outside the margin (dual value
-    # 0), so the linear system's answer is not the SVM's and the fit must come from liblinear
+    # 0), so the linear system's answer is not the SVM's and the fit must come from the solver
     matrix = sparse.csr_matrix(np.array([[1.0], [-1.0], [5.0]]))
     y = np.array([1, 0, 1])
     calls: list[int] = []

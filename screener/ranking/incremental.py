@@ -1,9 +1,9 @@
 """The relevance SVM refitted after every decision in milliseconds, for the simulation (no UI).
 
-The app fits :func:`screener.ranking.models.fit_svm` with liblinear (``LinearSVC``) on the
-labelled records. A simulation refits after every one of ~1,000 decisions, where liblinear's
-start from zero costs 10-40 ms a fit; this module solves the *same* optimisation problem exactly
-and keeps the work of the previous fit:
+The app refits the SVM by Newton's method from its previous answer
+(:mod:`screener.ranking.solver`, to a tolerance). A simulation refits after every one of ~1,000
+decisions, where even that costs milliseconds a fit; this module solves the *same* optimisation
+problem exactly and keeps the work of the previous fit:
 
     minimise 1/2 |w|^2 + 1/2 b^2 + sum_i C_i max(0, 1 - y_i (w . x_i + b))^2
 
@@ -18,10 +18,10 @@ labelled record is inside the margin, so every ``a_i > 0`` and the dual is the l
   by one row per labelled record (bordering: one triangular solve, O(n^2));
 - the includes' different ``D_ii`` (their weight changes with every new label) enter through a
   Woodbury correction of rank = the number of includes (small);
-- checks that every ``a_i > 0``; if one is not, that fit is done by liblinear instead (the
-  answer is then liblinear's; so far this has not happened on the shared sets);
-- returns ``w = sum_i a_i y_i x_i`` and ``b = sum_i a_i y_i`` (the same weights liblinear
-  returns, up to liblinear's tolerance; tests/test_ranking_incremental.py compares them).
+- checks that every ``a_i > 0``; if one is not, that fit is done by the Newton solver instead
+  (the ``fallback``; so far this has not happened on the shared sets);
+- returns ``w = sum_i a_i y_i x_i`` and ``b = sum_i a_i y_i`` (liblinear's optimum;
+  tests/test_ranking_incremental.py compares them with the solver's).
 
 The excludes' weight ``s`` must not change as labels are added (it sits on the diagonal of the
 factored matrix): :func:`screener.ranking.models.sample_weights` gives them a fixed weight and the
@@ -45,8 +45,8 @@ class IncrementalSVM:
 
     ``exclude_c`` and ``include_c`` give each class's ``C_i`` from the class counts
     ``(n_includes, n_excludes)``; ``exclude_c`` must not depend on them. ``fallback(idx, y)``
-    returns liblinear's weights (columns + intercept last) when the system's answer is not a
-    valid dual point."""
+    returns the SVM's weights another way (columns + intercept last) when the system's answer
+    is not a valid dual point."""
 
     def __init__(
         self,
@@ -131,7 +131,7 @@ class IncrementalSVM:
 
     def dual(self) -> NDArray[np.float64] | None:
         """The dual point ``a`` (one per labelled record, in the order added), or None when
-        the linear system's answer has an ``a_i <= 0`` (then the answer needs liblinear)."""
+        the linear system's answer has an ``a_i <= 0`` (then the answer needs the fallback)."""
         from scipy.linalg.blas import dtpsv
 
         n, k = len(self.idx), self._k

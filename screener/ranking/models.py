@@ -14,11 +14,13 @@ which differs from this only while includes are a large share of the labels). A 
 weight is what lets the simulation refit the SVM exactly in milliseconds
 (:mod:`screener.ranking.incremental`).
 
-Each model fits in two ways that give the same weights: :meth:`ModelSpec.fit` on a labelled set
-at once (the app, through liblinear for the SVM), and :meth:`ModelSpec.learner`, which adds one
-labelled record at a time and keeps the work done so far (the simulation, which refits after
-every decision). See :mod:`screener.ranking.ranker` for which model is the default and why.
-scikit-learn is imported inside the functions that fit, so the command line starts fast.
+Each model fits in three ways that give the same weights: :meth:`ModelSpec.fit` on a labelled
+set at once, :meth:`ModelSpec.refitter`, which keeps the labelled rows and the last answer between
+fits so that each fit starts from the previous one (the app's ranking process: the SVM by
+Newton's method, :mod:`screener.ranking.solver`), and :meth:`ModelSpec.learner`, which adds one
+labelled record at a time and solves exactly (the simulation, which refits after every
+decision). See :mod:`screener.ranking.ranker` for which model is the default and why.
+No fit needs scikit-learn (the tests compare the SVM with its ``LinearSVC``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from screener.ranking.incremental import IncrementalSVM
+from screener.ranking.solver import Labelled, LabelledRows, Solution, solve
 
 Scores = NDArray[np.float64]
 SVM_C = 0.11
@@ -53,13 +56,22 @@ class LinearModel:
 Fit = Callable[[sparse.csr_matrix, NDArray[np.int_]], LinearModel]
 
 
+class WarmFit(Protocol):
+    """A model refitted on a growing labelled set, each fit started from the last (see
+    :meth:`ModelSpec.refitter`); gives the weights of every matrix column."""
+
+    def fit(self, labelled: Labelled, y: NDArray[np.int_], n_columns: int) -> LinearModel: ...
+
+
 @dataclass(frozen=True)
 class Member:
     """One model of a spec: ``fit`` on a labelled set at once, ``learner`` one record at a
-    time (None: the learner refits with ``fit`` each time)."""
+    time (None: the learner refits with ``fit`` each time), ``warm`` a fit that starts from the
+    previous one (None: ``fit`` each time)."""
 
     fit: Fit
     learner: Callable[[sparse.csr_matrix], Learner] | None = None
+    warm: Callable[[], WarmFit] | None = None
 
 
 class Learner(Protocol):
@@ -85,17 +97,52 @@ def sample_weights(y: NDArray[np.int_], ratio: float) -> NDArray[np.float64]:
     return np.where(y == 1, include, exclude).astype(np.float64)
 
 
+def svm_solution(
+    X: sparse.csr_matrix,
+    y: NDArray[np.int_],
+    c: float = SVM_C,
+    ratio: float = SVM_RATIO,
+    start: tuple[NDArray[np.float64], float] | None = None,
+    outputs: NDArray[np.float64] | None = None,
+) -> Solution:
+    """liblinear's squared-hinge SVM (intercept regularised) with each record's cost ``c``
+    times its :func:`sample_weights`, solved by :func:`screener.ranking.solver.solve`."""
+    sign = np.where(np.asarray(y) == 1, 1.0, -1.0)
+    return solve(X, sign, c * sample_weights(np.asarray(y), ratio), start, outputs)
+
+
 def svm_weights(
     X: sparse.csr_matrix, y: NDArray[np.int_], c: float = SVM_C, ratio: float = SVM_RATIO
 ) -> NDArray[np.float64]:
-    """liblinear's squared-hinge SVM (intercept regularised): the column weights, then the
-    intercept."""
-    from sklearn.svm import LinearSVC
+    """The SVM's column weights, then the intercept (from zero: :func:`svm_solution`)."""
+    solution = svm_solution(X, y, c, ratio)
+    return np.append(solution.weights, solution.intercept)
 
-    clf = LinearSVC(C=c, loss="squared_hinge", dual=True, max_iter=5000)
-    clf.fit(X, y, sample_weight=sample_weights(y, ratio))
-    coef = np.asarray(clf.coef_, dtype=np.float64).ravel()
-    return np.append(coef, float(np.asarray(clf.intercept_).ravel()[0]))
+
+class _WarmSvm:
+    """The SVM refitted from the previous fit's weights and outputs (see :class:`WarmFit`),
+    on the labelled rows' own columns."""
+
+    def __init__(self, c: float, ratio: float) -> None:
+        self.c, self.ratio = c, ratio
+        self.last: Solution | None = None
+        self._weights: NDArray[np.float64] | None = None  # the last fit's, every column
+
+    def fit(self, labelled: Labelled, y: NDArray[np.int_], n_columns: int) -> LinearModel:
+        rows, kept = labelled.rows, labelled.kept
+        last, start, outputs = self.last, None, None
+        if last is not None and self._weights is not None:
+            start = (self._weights[labelled.columns], last.intercept)
+            outputs = np.empty(rows.shape[0])
+            outputs[:kept] = last.outputs[:kept]
+            new = rows[kept:]
+            outputs[kept:] = np.asarray(new @ start[0].astype(new.dtype), dtype=np.float64)
+            outputs[kept:] += last.intercept
+        self.last = svm_solution(rows, y, self.c, self.ratio, start, outputs)
+        weights = np.zeros(n_columns)
+        weights[labelled.columns] = self.last.weights
+        self._weights = weights
+        return LinearModel(weights)
 
 
 def svm_member(c: float = SVM_C, ratio: float = SVM_RATIO) -> Member:
@@ -114,7 +161,7 @@ def svm_member(c: float = SVM_C, ratio: float = SVM_RATIO) -> Member:
         exclude_c = c * class_weights(1, 1, ratio)[1]
         return _SvmLearner(IncrementalSVM(matrix, exclude_c, include_c, fallback))
 
-    return Member(fit, learner)
+    return Member(fit, learner, lambda: _WarmSvm(c, ratio))
 
 
 class _SvmLearner:
@@ -216,6 +263,44 @@ class ModelSpec:
     def learner(self, matrix: sparse.csr_matrix) -> Learner:
         """A learner over ``matrix``: add labelled rows one by one, ask for the model."""
         return _Ensemble(matrix, self.members)
+
+    def refitter(self, matrix: sparse.csr_matrix) -> Refitter:
+        """Fits on labelled sets of ``matrix`` that grow between fits (the app's ranking
+        process), each started from the previous one: see :class:`Refitter`."""
+        return Refitter(matrix, self.members)
+
+
+class _ColdFit:
+    """A member fitted from scratch on the labelled rows with every matrix column."""
+
+    def __init__(self, matrix: sparse.csr_matrix, fit: Fit) -> None:
+        self.matrix, self._fit = matrix, fit
+
+    def fit(self, labelled: Labelled, y: NDArray[np.int_], n_columns: int) -> LinearModel:
+        return self._fit(self.matrix[labelled.records], y)
+
+
+class Refitter:
+    """Refits of one spec's members on ``{row: label}`` sets of one matrix: the labelled rows
+    are kept as a matrix of their own (:class:`screener.ranking.solver.LabelledRows`: new rows
+    appended, nothing sliced again, only the columns they use), and each member that can (the
+    SVM) starts from its previous answer. The weights are those of :meth:`ModelSpec.fit` on the
+    same labels, to the solver's tolerance."""
+
+    def __init__(self, matrix: sparse.csr_matrix, members: Sequence[Member]) -> None:
+        self.matrix = matrix
+        self.rows = LabelledRows(matrix)
+        self.members: list[WarmFit] = [
+            m.warm() if m.warm is not None else _ColdFit(matrix, m.fit) for m in members
+        ]
+
+    def fit(self, idx: NDArray[np.int64], y: NDArray[np.int_]) -> LinearModel:
+        """Fit on rows ``idx`` of the matrix with labels ``y`` (1 include, 0 exclude)."""
+        labelled = self.rows.take(idx)
+        labels = np.zeros(labelled.rows.shape[0], dtype=np.int64)
+        labels[labelled.positions] = y
+        n_columns = self.matrix.shape[1]
+        return _combine(self.matrix, [m.fit(labelled, labels, n_columns) for m in self.members])
 
 
 class _Ensemble:

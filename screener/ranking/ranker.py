@@ -5,8 +5,9 @@ abstract, and the keywords as tokens of their own) with a linear classifier trai
 screening decisions made so far. The features come from :mod:`screener.ranking.features`
 (hashed 1-2-gram counts cached per record in the review folder, TF-IDF applied when loaded); a
 Ranker is given them (``features=``, as the ranking process does) or builds them itself, lazily,
-by :meth:`Ranker.prepare` or the first :meth:`Ranker.fit`. A refit only fits the classifier and
-scores every record: well under 2 s at 100k records (bench/ranking_speed.py). In the screening
+by :meth:`Ranker.prepare` or the first :meth:`Ranker.fit`. A refit only fits the classifier,
+started from the previous fit (:meth:`screener.ranking.models.ModelSpec.refitter`), and scores
+every record: under 2 s at 100k records and 50k labels (bench/ranking_speed.py). In the screening
 app all of this runs in the ranking process (:mod:`screener.ranking.worker`).
 
 Models (``MODELS`` in :mod:`screener.ranking.models`; the default is ``DEFAULT_MODEL``, chosen by
@@ -67,7 +68,7 @@ from screener.ranking.features import (
 )
 from screener.ranking.models import DEFAULT_MODEL as DEFAULT_MODEL
 from screener.ranking.models import MODELS as MODELS
-from screener.ranking.models import Scores
+from screener.ranking.models import Refitter, Scores
 
 # --------------------------------------------------------------------------- record text
 
@@ -231,6 +232,7 @@ class Ranker:
         self._fit_lock = threading.Lock()
         self._requested = 0
         self._snapshot = _Snapshot(None, None, 0, 0, 0.0)  # None: the keyword order
+        self._refitter: Refitter | None = None  # keeps the labelled rows and the last answer
 
     # -- features -----------------------------------------------------------------------
 
@@ -296,7 +298,9 @@ class Ranker:
             start = time.perf_counter()
             weights: NDArray[np.float64] | None = None
             if matrix is not None and matrix.shape[1] > 0:
-                model = self.spec.fit(matrix, idx, y)
+                if self._refitter is None:
+                    self._refitter = self.spec.refitter(matrix)
+                model = self._refitter.fit(idx, y)
                 weights = model.weights
                 order = _order_by(model.score(matrix), idx.tolist())
             else:
