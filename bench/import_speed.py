@@ -5,10 +5,11 @@ interleaved (reference, import, reference, import, ...), a reference parser alon
 (Bio.Medline for MEDLINE, rispy for RIS) and what ``screener import`` does with a new, empty
 review (made by ``init_review`` before the clock starts): open it, ``import_file`` (check,
 fingerprint, parse, normalise, store, commit) and close it; and prints the medians and
-their ratio (wall and CPU time), the size of review.db against the export, and the peak
-resident memory of one more import run in a process of its own (max RSS: Python, SQLite's
-page cache and all; it shows whether memory stays flat as files grow). The load average is
-printed with each row: wall times depend on it. Run:
+their ratio (wall and CPU time: user + system, from ``getrusage``; the import's user and
+system times apart, and the reference's system time), the size of review.db against the
+export, and the peak resident memory of one more import run in a process of its own (max
+RSS: Python, SQLite's page cache and all; it shows whether memory stays flat as files
+grow). The load average is printed with each row: wall times depend on it. Run:
 ``.venv/bin/python bench/import_speed.py [--sizes 10000 100000] [--formats medline ris]
 [--repeat 3]``.
 """
@@ -163,12 +164,15 @@ def peak_rss(path: Path, folder: Path) -> float:
     return float(done.stdout.strip())
 
 
-def timed(run: Callable[[], int]) -> tuple[int, float, float]:
-    """(records, wall seconds, CPU seconds of this process). CPU time shows the cost when
-    other work shares the machine."""
-    start, cpu = time.perf_counter(), time.process_time()
+def timed(run: Callable[[], int]) -> tuple[int, float, float, float]:
+    """(records, wall seconds, user and system CPU seconds of this process). CPU time shows
+    the cost when other work shares the machine; system time is the kernel's share (writing
+    review.db's pages into the page cache, mostly), which moves with the machine's state."""
+    start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     count = run()
-    return count, time.perf_counter() - start, time.process_time() - cpu
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    wall = time.perf_counter() - start
+    return count, wall, after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
 
 
 def machine() -> str:
@@ -224,22 +228,25 @@ def rispy_alone(path: Path) -> int:
 def compare(
     folder: Path, path: Path, reference: Callable[[], int], repeat: int
 ) -> dict[str, float]:
-    """Median wall and CPU seconds of the reference and of the import, run in turns."""
-    runs: dict[str, list[tuple[float, float]]] = {"ref": [], "import": []}
+    """Median wall, CPU (user + system), user and system seconds of the reference and of the
+    import, run in turns."""
+    runs: dict[str, list[tuple[float, float, float]]] = {"ref": [], "import": []}
     for turn in range(repeat):
-        ref_count, ref_wall, ref_cpu = timed(reference)
+        ref_count, *ref_times = timed(reference)
         target = folder / f"import_{turn}"
         new_review(target)
-        count, wall, cpu = timed(partial(run_import, target, path))
+        count, *times = timed(partial(run_import, target, path))
         assert ref_count == count, (ref_count, count)
         size = database_bytes(target)
         shutil.rmtree(target)
-        runs["ref"].append((ref_wall, ref_cpu))
-        runs["import"].append((wall, cpu))
+        runs["ref"].append((ref_times[0], ref_times[1], ref_times[2]))
+        runs["import"].append((times[0], times[1], times[2]))
     out = {"records": float(count), "db_bytes": float(size)}
-    for name, times in runs.items():
-        out[f"{name}_wall"] = statistics.median(t[0] for t in times)
-        out[f"{name}_cpu"] = statistics.median(t[1] for t in times)
+    for name, got in runs.items():
+        out[f"{name}_wall"] = statistics.median(t[0] for t in got)
+        out[f"{name}_cpu"] = statistics.median(t[1] + t[2] for t in got)
+        out[f"{name}_user"] = statistics.median(t[1] for t in got)
+        out[f"{name}_sys"] = statistics.median(t[2] for t in got)
     return out
 
 
@@ -260,8 +267,8 @@ def main() -> None:
     print(machine())
     print(
         f"{'format':8} {'records':>8} {'MB':>6} {'load':>5} | {'import s':>8} {'cpu s':>6} "
-        f"{'rec/s':>7} | {'reference':>11} {'wall s':>6} {'cpu s':>6} | {'ratio':>5} "
-        f"{'cpu':>5} | {'db MB':>6} {'db/exp':>6} | {'peak RSS MiB':>12}"
+        f"{'user':>5} {'sys':>5} {'rec/s':>7} | {'reference':>11} {'wall s':>6} {'cpu s':>6} "
+        f"{'sys':>5} | {'ratio':>5} {'cpu':>5} | {'db MB':>6} {'db/exp':>6} | {'peak RSS MiB':>12}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -282,8 +289,10 @@ def main() -> None:
                 print(
                     f"{fmt:8} {n:>8} {size / 1e6:>6.1f} {load:>5.1f} | "
                     f"{got['import_wall']:>8.2f} {got['import_cpu']:>6.2f} "
+                    f"{got['import_user']:>5.2f} {got['import_sys']:>5.2f} "
                     f"{n / got['import_wall']:>7.0f} | {ref_name:>11} {got['ref_wall']:>6.2f} "
-                    f"{got['ref_cpu']:>6.2f} | {got['import_wall'] / got['ref_wall']:>5.2f} "
+                    f"{got['ref_cpu']:>6.2f} {got['ref_sys']:>5.2f} | "
+                    f"{got['import_wall'] / got['ref_wall']:>5.2f} "
                     f"{got['import_cpu'] / got['ref_cpu']:>5.2f} | {got['db_bytes'] / 1e6:>6.1f} "
                     f"{got['db_bytes'] / size:>6.2f} | {peak:>12.0f}",
                     flush=True,

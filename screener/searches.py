@@ -17,7 +17,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from screener.db import Review, now, transaction
+from screener.db import Review, bulk_transaction, now
 from screener.errors import InputError
 from screener.readers.detect import detect
 from screener.readers.source import open_source
@@ -151,7 +151,7 @@ def import_file(
         records = reader.parse_blocks(source.blocks(position), label)
     else:
         records = reader.parse(source.lines(position), label)
-    with transaction(db) as conn:
+    with bulk_transaction(db) as conn:
         cursor = conn.execute(
             "INSERT INTO searches (database, source_type, interface, query, searched_on, round, "
             "file_name, sha256, format, n_records, imported_at) "
