@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import DATA
 from scipy import sparse
 
-from screener.ranking.models import MODELS, sample_weights
+from screener.ranking.models import MODELS, double_weights, sample_weights
+from screener.ranking.simulation import read_labelled, simulate
 from screener.ranking.solver import (
     TOLERANCE,
     Labelled,
@@ -168,3 +170,54 @@ def test_refits_started_from_the_last_fit_reach_the_same_optimum_with_less_work(
             cold_products.append(solve(X[idx], sign, cost).products)
         labelled.extend(order[600 + 3 * step : 603 + 3 * step])
     assert sum(warm_products) < 0.8 * sum(cold_products)
+
+
+# --------------------------------------------------------------------------- pool 3 candidates
+
+
+def test_double_weights_follow_asreviews_double_balance() -> None:
+    y = np.array([1, 0, 0, 0, 1, 0, 0, 0, 0, 0])  # n1 2, n0 8, n 10
+    weights = double_weights(y)
+    one = 2.155 * (2 / 8) ** -0.94
+    zero = 1 - (1 - 0.789) / 11
+    assert weights.sum() == pytest.approx(10)
+    assert weights[0] / weights[1] == pytest.approx(one / zero)
+    # the rarer the includes, the more each weighs against an exclude
+    rare = double_weights(np.array([1] + [0] * 99))
+    assert rare[0] / rare[1] > weights[0] / weights[1]
+
+
+@pytest.mark.parametrize("name", ["svm-double", "svm+nb-rank"])
+def test_pool3_learners_give_the_fit_from_scratch(name: str) -> None:
+    X, y = _records(300, seed=7, columns=800)
+    spec = MODELS[name]
+    learner = spec.learner(X)
+    order = [int(np.flatnonzero(y)[0]), int(np.flatnonzero(y == 0)[0])]
+    order += [i for i in range(0, 300, 7) if i not in order]
+    for k, row in enumerate(order, start=1):
+        learner.add(row, bool(y[row]))
+        if k < 2 or k % 9:
+            continue
+        idx = np.asarray(order[:k], dtype=np.int64)
+        fast, slow = learner.model(), spec.fit(X, idx, y[idx])
+        assert np.abs(fast.weights - slow.weights).max() <= 2 * TOLERANCE * max(
+            1.0, np.abs(slow.weights).max()
+        )
+        if name == "svm+nb-rank":  # scores are mean ranks: a permutation's average
+            scores = fast.score(X)
+            assert scores.mean() == pytest.approx((X.shape[0] - 1) / 2)
+            assert not np.allclose(scores, X @ fast.weights)
+
+
+def test_exploring_model_picks_some_records_at_random() -> None:
+    data = read_labelled(DATA / "ranking" / "tiny_labelled.csv")
+    plain = simulate(data, seed=3, model="svm-r20").ranked[0].order
+    again = simulate(data, seed=3, model="svm-r20").ranked[0].order
+    assert plain == again
+    differs = [
+        simulate(data, seed=s, model="svm-explore").ranked[0].order
+        != simulate(data, seed=s, model="svm-r20").ranked[0].order
+        for s in range(1, 13)
+    ]
+    assert any(differs)  # 5 % of ~25 picks: some of 12 runs explore
+    assert not all(differs)

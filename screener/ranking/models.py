@@ -25,154 +25,29 @@ No fit needs scikit-learn (the tests compare the SVM with its ``LinearSVC``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from screener.ranking.incremental import IncrementalSVM
-from screener.ranking.solver import Labelled, LabelledRows, Solution, solve
+from screener.ranking.linear import (
+    Fit,
+    Learner,
+    LinearModel,
+    Member,
+    Scores,
+    WarmFit,
+    class_weights,
+)
+from screener.ranking.linear import sample_weights as sample_weights
+from screener.ranking.solver import Labelled, LabelledRows
+from screener.ranking.svm import svm_member
+from screener.ranking.svm import svm_weights as svm_weights
 
-Scores = NDArray[np.float64]
-SVM_C = 0.11
-SVM_RATIO = 9.8
 NB_ALPHA = 3.822
 NB_RATIO = 1.2
-
-
-class LinearModel:
-    """A fitted model reduced to what ranking needs: per-feature weights and a score."""
-
-    def __init__(self, weights: NDArray[np.float64]) -> None:
-        self.weights = weights
-
-    def score(self, X: sparse.csr_matrix) -> Scores:
-        return np.asarray(X @ self.weights.astype(X.dtype), dtype=np.float64).ravel()
-
-
-Fit = Callable[[sparse.csr_matrix, NDArray[np.int_]], LinearModel]
-
-
-class WarmFit(Protocol):
-    """A model refitted on a growing labelled set, each fit started from the last (see
-    :meth:`ModelSpec.refitter`); gives the weights of every matrix column."""
-
-    def fit(self, labelled: Labelled, y: NDArray[np.int_], n_columns: int) -> LinearModel: ...
-
-
-@dataclass(frozen=True)
-class Member:
-    """One model of a spec: ``fit`` on a labelled set at once, ``learner`` one record at a
-    time (None: the learner refits with ``fit`` each time), ``warm`` a fit that starts from the
-    previous one (None: ``fit`` each time)."""
-
-    fit: Fit
-    learner: Callable[[sparse.csr_matrix], Learner] | None = None
-    warm: Callable[[], WarmFit] | None = None
-
-
-class Learner(Protocol):
-    """A model fitted one labelled record at a time (see :meth:`ModelSpec.learner`)."""
-
-    def add(self, row: int, include: bool) -> None: ...
-
-    def model(self) -> LinearModel: ...
-
-
-def class_weights(n_includes: int, n_excludes: int, ratio: float) -> tuple[float, float]:
-    """``(include weight, exclude weight)``: each exclude ``1 / (1 + ratio)``, the includes
-    together ``ratio`` times the excludes' total."""
-    exclude = 1.0 / (1.0 + ratio)
-    include = ratio * max(n_excludes, 1) * exclude / max(n_includes, 1)
-    return include, exclude
-
-
-def sample_weights(y: NDArray[np.int_], ratio: float) -> NDArray[np.float64]:
-    """One weight per labelled record (see :func:`class_weights`)."""
-    n_pos = int(y.sum())
-    include, exclude = class_weights(n_pos, len(y) - n_pos, ratio)
-    return np.where(y == 1, include, exclude).astype(np.float64)
-
-
-def svm_solution(
-    X: sparse.csr_matrix,
-    y: NDArray[np.int_],
-    c: float = SVM_C,
-    ratio: float = SVM_RATIO,
-    start: tuple[NDArray[np.float64], float] | None = None,
-    outputs: NDArray[np.float64] | None = None,
-) -> Solution:
-    """liblinear's squared-hinge SVM (intercept regularised) with each record's cost ``c``
-    times its :func:`sample_weights`, solved by :func:`screener.ranking.solver.solve`."""
-    sign = np.where(np.asarray(y) == 1, 1.0, -1.0)
-    return solve(X, sign, c * sample_weights(np.asarray(y), ratio), start, outputs)
-
-
-def svm_weights(
-    X: sparse.csr_matrix, y: NDArray[np.int_], c: float = SVM_C, ratio: float = SVM_RATIO
-) -> NDArray[np.float64]:
-    """The SVM's column weights, then the intercept (from zero: :func:`svm_solution`)."""
-    solution = svm_solution(X, y, c, ratio)
-    return np.append(solution.weights, solution.intercept)
-
-
-class _WarmSvm:
-    """The SVM refitted from the previous fit's weights and outputs (see :class:`WarmFit`),
-    on the labelled rows' own columns."""
-
-    def __init__(self, c: float, ratio: float) -> None:
-        self.c, self.ratio = c, ratio
-        self.last: Solution | None = None
-        self._weights: NDArray[np.float64] | None = None  # the last fit's, every column
-
-    def fit(self, labelled: Labelled, y: NDArray[np.int_], n_columns: int) -> LinearModel:
-        rows, kept = labelled.rows, labelled.kept
-        last, start, outputs = self.last, None, None
-        if last is not None and self._weights is not None:
-            start = (self._weights[labelled.columns], last.intercept)
-            outputs = np.empty(rows.shape[0])
-            outputs[:kept] = last.outputs[:kept]
-            new = rows[kept:]
-            outputs[kept:] = np.asarray(new @ start[0].astype(new.dtype), dtype=np.float64)
-            outputs[kept:] += last.intercept
-        self.last = svm_solution(rows, y, self.c, self.ratio, start, outputs)
-        weights = np.zeros(n_columns)
-        weights[labelled.columns] = self.last.weights
-        self._weights = weights
-        return LinearModel(weights)
-
-
-def svm_member(c: float = SVM_C, ratio: float = SVM_RATIO) -> Member:
-    """The SVM with cost ``c`` and includes weighted ``ratio`` times the excludes' total."""
-
-    def fit(X: sparse.csr_matrix, y: NDArray[np.int_]) -> LinearModel:
-        return LinearModel(svm_weights(X, y, c, ratio)[:-1])
-
-    def learner(matrix: sparse.csr_matrix) -> Learner:
-        def include_c(n_inc: int, n_exc: int) -> float:
-            return c * class_weights(n_inc, n_exc, ratio)[0]
-
-        def fallback(idx: NDArray[np.int64], y: NDArray[np.int_]) -> NDArray[np.float64]:
-            return svm_weights(matrix[idx], y, c, ratio)
-
-        exclude_c = c * class_weights(1, 1, ratio)[1]
-        return _SvmLearner(IncrementalSVM(matrix, exclude_c, include_c, fallback))
-
-    return Member(fit, learner, lambda: _WarmSvm(c, ratio))
-
-
-class _SvmLearner:
-    def __init__(self, svm: IncrementalSVM) -> None:
-        self.svm = svm
-
-    def add(self, row: int, include: bool) -> None:
-        self.svm.add(row, include)
-
-    def model(self) -> LinearModel:
-        return LinearModel(self.svm.weights()[0])
 
 
 def _nb_weights(pos: Scores, neg: Scores, n_pos: int, n_neg: int) -> LinearModel:
@@ -211,6 +86,7 @@ class _NbLearner:
 
 
 SVM = svm_member()
+SVM_R20 = svm_member(ratio=20)
 NB = Member(_fit_nb, _NbLearner)
 
 
@@ -230,8 +106,11 @@ class _Refit:
         return self.fit(self.matrix[self.rows], np.asarray(self.labels, dtype=np.int_))
 
 
-def _combine(matrix: sparse.csr_matrix, models: Sequence[LinearModel]) -> LinearModel:
-    """One model, or the members' weights each divided by the sd of its scores, added."""
+def _combine(
+    matrix: sparse.csr_matrix, models: Sequence[LinearModel], by_rank: bool = False
+) -> LinearModel:
+    """One model, or the members' weights each divided by the sd of its scores, added (with
+    ``by_rank``: a model whose score is the members' mean rank, see :class:`_RankAverage`)."""
     if len(models) == 1:
         return models[0]
     total = np.zeros(matrix.shape[1], dtype=np.float64)
@@ -239,7 +118,41 @@ def _combine(matrix: sparse.csr_matrix, models: Sequence[LinearModel]) -> Linear
         sd = float(np.std(model.score(matrix)))
         if sd > 0:
             total += model.weights / sd
-    return LinearModel(total)
+    return _RankAverage(total, models) if by_rank else LinearModel(total)
+
+
+class _RankAverage(LinearModel):
+    """Scores are the members' ranks averaged (rank averaging of an ensemble, not linear);
+    ``weights`` (for explanations) are the standardised members' weights added."""
+
+    def __init__(self, weights: NDArray[np.float64], models: Sequence[LinearModel]) -> None:
+        super().__init__(weights)
+        self.models = list(models)
+
+    def score(self, X: sparse.csr_matrix) -> Scores:
+        ranks = [np.argsort(np.argsort(m.score(X), kind="stable")) for m in self.models]
+        return np.asarray(np.mean(ranks, axis=0), dtype=np.float64)
+
+
+def _fit_lr(X: sparse.csr_matrix, y: NDArray[np.int_]) -> LinearModel:
+    """L2 logistic regression, C 1, includes 20 times the excludes' total (a pool-3 member)."""
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=1.0, solver="liblinear")
+    clf.fit(X, y, sample_weight=sample_weights(y, 20.0))
+    return LinearModel(np.asarray(clf.coef_, dtype=np.float64).ravel())
+
+
+def double_weights(y: NDArray[np.int_]) -> NDArray[np.float64]:
+    """ASReview 0.x's "double" balance (dynamic resampling: a 2.155, alpha 0.94, b 0.789, beta
+    1.0) as the weights its resampling gives in expectation: each include ``a (n1/n0)^-alpha``,
+    each exclude ``1 - (1 - b)(1 + n)^-beta``, scaled to sum to the number of labels ``n``."""
+    n = len(y)
+    n1 = int(np.sum(y))
+    n0 = n - n1
+    one = 2.155 * (max(n1, 1) / max(n0, 1)) ** -0.94
+    zero = 1.0 - (1.0 - 0.789) * (1.0 + n) ** -1.0
+    return np.asarray(np.where(y == 1, one, zero) * n / (one * n1 + zero * n0), dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -252,22 +165,24 @@ class ModelSpec:
     members: tuple[Member, ...]
     keyword_weight: float = 0.0  # the keyword tokens' part of the features (0: left out)
     min_df: int = 1  # records a term must occur in
+    by_rank: bool = False  # an ensemble's members combined by mean rank (else standardised)
+    explore: float = 0.0  # simulation only: the share of picks made at random (exploration)
 
     def fit(
         self, matrix: sparse.csr_matrix, idx: NDArray[np.int64], y: NDArray[np.int_]
     ) -> LinearModel:
         """Fit on rows ``idx`` of ``matrix`` with labels ``y``."""
         X = matrix[idx]
-        return _combine(matrix, [member.fit(X, y) for member in self.members])
+        return _combine(matrix, [member.fit(X, y) for member in self.members], self.by_rank)
 
     def learner(self, matrix: sparse.csr_matrix) -> Learner:
         """A learner over ``matrix``: add labelled rows one by one, ask for the model."""
-        return _Ensemble(matrix, self.members)
+        return _Ensemble(matrix, self.members, self.by_rank)
 
     def refitter(self, matrix: sparse.csr_matrix) -> Refitter:
         """Fits on labelled sets of ``matrix`` that grow between fits (the app's ranking
         process), each started from the previous one: see :class:`Refitter`."""
-        return Refitter(matrix, self.members)
+        return Refitter(matrix, self.members, self.by_rank)
 
 
 class _ColdFit:
@@ -287,8 +202,10 @@ class Refitter:
     SVM) starts from its previous answer. The weights are those of :meth:`ModelSpec.fit` on the
     same labels, to the solver's tolerance."""
 
-    def __init__(self, matrix: sparse.csr_matrix, members: Sequence[Member]) -> None:
-        self.matrix = matrix
+    def __init__(
+        self, matrix: sparse.csr_matrix, members: Sequence[Member], by_rank: bool = False
+    ) -> None:
+        self.matrix, self.by_rank = matrix, by_rank
         self.rows = LabelledRows(matrix)
         self.members: list[WarmFit] = [
             m.warm() if m.warm is not None else _ColdFit(matrix, m.fit) for m in members
@@ -300,12 +217,15 @@ class Refitter:
         labels = np.zeros(labelled.rows.shape[0], dtype=np.int64)
         labels[labelled.positions] = y
         n_columns = self.matrix.shape[1]
-        return _combine(self.matrix, [m.fit(labelled, labels, n_columns) for m in self.members])
+        models = [m.fit(labelled, labels, n_columns) for m in self.members]
+        return _combine(self.matrix, models, self.by_rank)
 
 
 class _Ensemble:
-    def __init__(self, matrix: sparse.csr_matrix, members: Sequence[Member]) -> None:
-        self.matrix = matrix
+    def __init__(
+        self, matrix: sparse.csr_matrix, members: Sequence[Member], by_rank: bool = False
+    ) -> None:
+        self.matrix, self.by_rank = matrix, by_rank
         self.learners: list[Learner] = [
             m.learner(matrix) if m.learner is not None else _Refit(matrix, m.fit) for m in members
         ]
@@ -315,7 +235,10 @@ class _Ensemble:
             learner.add(row, include)
 
     def model(self) -> LinearModel:
-        return _combine(self.matrix, [learner.model() for learner in self.learners])
+        return _combine(self.matrix, [learner.model() for learner in self.learners], self.by_rank)
+
+
+LR = Member(_fit_lr)
 
 
 MODELS: dict[str, ModelSpec] = {
@@ -328,7 +251,20 @@ MODELS: dict[str, ModelSpec] = {
         ModelSpec("svm+nb-kw0.25", "SVM and naive Bayes, keywords at weight 0.25", (SVM, NB), 0.25),
         ModelSpec("svm-c0.05", "the SVM with C 0.05", (svm_member(c=0.05),)),
         ModelSpec("svm-c0.25", "the SVM with C 0.25", (svm_member(c=0.25),)),
-        ModelSpec("svm-r20", "the SVM, includes 20x the excludes' total", (svm_member(ratio=20),)),
+        ModelSpec("svm-r20", "the SVM, includes 20x the excludes' total", (SVM_R20,)),
+        # pool 3 (bench/README.md, "Ranking quality against ASReview")
+        ModelSpec(
+            "svm-double",
+            "the SVM, ASReview 0.x's double balance",
+            (svm_member(weigh=double_weights),),
+        ),
+        ModelSpec(
+            "svm+nb-rank", "svm-r20 and naive Bayes, ranks averaged", (SVM_R20, NB), by_rank=True
+        ),
+        ModelSpec("svm+lr", "svm-r20 and logistic regression, standardised", (SVM_R20, LR)),
+        ModelSpec(
+            "svm-explore", "svm-r20, 5 % of picks at random (simulation)", (SVM_R20,), explore=0.05
+        ),
     )
 }
 DEFAULT_MODEL = "svm-r20"

@@ -22,8 +22,11 @@ ELAS u4 features:
 - ``nb``: multinomial naive Bayes (alpha=3.822, includes weighted 1.2:1): ASReview's ELAS u3;
   ``svm+nb``: both, their standardised scores added; ``svm-kw0.25``, ``svm+nb-kw0.25``: the
   same with the keywords as a block of their own at a quarter of the text's weight;
-  ``svm-c0.05``, ``svm-c0.25``: the SVM's cost. Candidates the selection did not pick, kept for
-  comparison (``screener simulate --model NAME``).
+  ``svm-c0.05``, ``svm-c0.25``: the SVM's cost; pool 3: ``svm-double`` (ASReview 0.x's
+  double balance as weights), ``svm+nb-rank`` (ranks averaged), ``svm+lr`` (with a logistic
+  regression), ``svm-explore`` (5 % random picks; the simulation only: the app's order does not
+  explore). Candidates the selection did not pick, kept for comparison (``screener simulate
+  --model NAME``).
 
 Training labels: the caller passes ``{index: included?}``. Use :func:`training_labels` to turn
 screening verdicts into labels: ``include`` and ``maybe`` train as include (a maybe is a record
@@ -66,9 +69,10 @@ from screener.ranking.features import (
     hash_counts,
     tfidf,
 )
+from screener.ranking.linear import Scores
 from screener.ranking.models import DEFAULT_MODEL as DEFAULT_MODEL
 from screener.ranking.models import MODELS as MODELS
-from screener.ranking.models import Refitter, Scores
+from screener.ranking.models import Refitter
 
 # --------------------------------------------------------------------------- record text
 

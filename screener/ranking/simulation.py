@@ -255,7 +255,8 @@ def simulate(
         inc, exc = _priors(labels, rng)
 
         start = time.perf_counter()
-        order = _ranked_order(matrix, labels, (inc, exc), model, step)
+        explore = np.random.default_rng([run_seed, 1])  # only models that explore use it
+        order = _ranked_order(matrix, labels, (inc, exc), model, step, explore)
         seconds = time.perf_counter() - start
         metrics = order_metrics(labels[order].tolist(), n, n_inc) | {"seconds": seconds}
         result.ranked.append(Run(run_seed, inc, exc, order, metrics))
@@ -270,12 +271,19 @@ def simulate(
 
 
 def _ranked_order(
-    matrix: Any, labels: NDArray[np.bool_], priors: tuple[int, int], model: str, step: int
+    matrix: Any,
+    labels: NDArray[np.bool_],
+    priors: tuple[int, int],
+    model: str,
+    step: int,
+    rng: np.random.Generator,
 ) -> list[int]:
     """The screening order of one ranked run. The model is refitted after every ``step``
     records by its learner (:meth:`screener.ranking.models.ModelSpec.learner`), which adds the
     newly labelled records to the previous fit instead of starting again: the same weights
-    as a fit from scratch on the same labels, in milliseconds."""
+    as a fit from scratch on the same labels, in milliseconds. A model that explores
+    (``explore`` > 0, one record per refit only) picks a random unscreened record instead of
+    the best with that probability (``rng``)."""
     n, n_inc = len(labels), int(labels.sum())
     screened = np.zeros(n, dtype=bool)
     order = list(priors)
@@ -284,6 +292,7 @@ def _ranked_order(
     if matrix.shape[1] == 0:  # no words at all: nothing to learn, file order
         return order + [i for i in range(n) if not screened[i]]
     learner = MODELS[model].learner(matrix)
+    explore = MODELS[model].explore
     for i in priors:
         learner.add(i, bool(labels[i]))
     while found < n_inc and len(order) < n:
@@ -291,6 +300,8 @@ def _ranked_order(
         scores[screened] = -np.inf
         if step == 1:
             picks = [int(np.argmax(scores))]
+            if explore and rng.random() < explore:
+                picks = [int(rng.choice(np.flatnonzero(~screened)))]
         else:
             picks = [int(i) for i in np.argsort(-scores, kind="stable")[:step] if not screened[i]]
         for i in picks:
