@@ -1,8 +1,11 @@
 """The command line: parse, call the library, print, set the exit code. Nothing else lives here.
 
 Commands are grouped by domain in ``screener/commands/*.py``; each module's ``register(app)``
-adds its commands. Errors of the ScreenerError family print one sentence (and a hint) on stderr
-and exit 1; a traceback only with ``--debug``.
+adds its commands. A module is imported only when one of its commands runs (or when help lists
+them all): ``screener status`` does not pay for the imports of dedupe, the screening app or
+the PDF reader. ``COMMANDS`` maps each command to its module, in the order help lists them
+(tests/test_help.py checks it against what the modules register). Errors of the ScreenerError
+family print one sentence (and a hint) on stderr and exit 1; a traceback only with ``--debug``.
 """
 
 from __future__ import annotations
@@ -21,19 +24,36 @@ from screener.commands.options import REVIEW_KEY
 from screener.db import DB_NAME, is_locked, locked
 from screener.errors import ReviewError, ScreenerError
 
-COMMAND_MODULES = (
-    "store",
-    "status",
-    "dedupe",
-    "screening",
-    "screen",
-    "ranking",
-    "prisma",
-    "handoff",
-    "fulltext",
-    "report",
-    "demo",
-)
+# command (or command group) -> the module of screener/commands/ that registers it
+COMMANDS = {
+    "init": "store",
+    "import": "store",
+    "searches": "store",
+    "status": "status",
+    "dedupe": "dedupe",
+    "criteria": "screening",
+    "decide": "screening",
+    "conflicts": "screening",
+    "unblind": "screening",
+    "merge": "screening",
+    "screen": "screen",
+    "simulate": "ranking",
+    "prisma": "prisma",
+    "export": "handoff",
+    "pool": "handoff",
+    "report": "report",
+    "demo": "demo",
+    "fulltext": "fulltext",
+}
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
+
+
+def module_app(module: str) -> typer.Typer:
+    """A Typer app holding the commands of ``screener/commands/<module>.py``, help polished."""
+    sub = typer.Typer()
+    import_module(f"screener.commands.{module}").register(sub)
+    polish(sub)
+    return sub
 
 
 class _ScreenerGroup(TyperGroup):
@@ -65,6 +85,24 @@ class _ScreenerGroup(TyperGroup):
         flags_as_flags(self.get_params(ctx))
         super().format_help(ctx, formatter)
 
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        module = COMMANDS.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            self._load(module)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        for module in COMMAND_MODULES:
+            self._load(module)
+        return [name for name in COMMANDS if name in self.commands]
+
+    def _load(self, module: str) -> None:
+        """Add the commands of one module (once)."""
+        if any(self.commands.get(name) is None for name, m in COMMANDS.items() if m == module):
+            group = typer.main.get_group(module_app(module))
+            for name, command in group.commands.items():
+                self.add_command(command, name)
+
 
 app = typer.Typer(
     name="screener",
@@ -94,15 +132,6 @@ def _root(
     ),
 ) -> None:
     """Import, deduplicate, screen and report systematic-review searches."""
-
-
-def _register_all() -> None:
-    for name in COMMAND_MODULES:
-        import_module(f"screener.commands.{name}").register(app)
-    polish(app)
-
-
-_register_all()
 
 
 def main() -> None:

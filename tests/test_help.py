@@ -7,12 +7,14 @@ inside a sentence comes from a hard-wrapped docstring.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
-from screener.cli import app
+from screener.cli import COMMANDS, app, module_app
 
 WIDE = {"COLUMNS": "1000", "NO_COLOR": "1", "TERMINAL_WIDTH": "1000"}
 NAME = re.compile(r"^[a-z]+(-[a-z]+)*$")
@@ -20,10 +22,16 @@ SENTENCE_END = (".", ":", ";", "?", "!", ")")
 runner = CliRunner()
 
 
-def command_names() -> list[str]:
+def root() -> tuple[typer.core.TyperGroup, typer.Context]:
     group = typer.main.get_command(app)
     assert isinstance(group, typer.core.TyperGroup)
-    return sorted(name for name, cmd in group.commands.items() if not cmd.hidden)
+    return group, typer.Context(group)
+
+
+def command_names() -> list[str]:
+    group, ctx = root()
+    commands = [(name, group.get_command(ctx, name)) for name in group.list_commands(ctx)]
+    return sorted(name for name, cmd in commands if cmd is not None and not cmd.hidden)
 
 
 def command_paths() -> list[str]:
@@ -31,16 +39,16 @@ def command_paths() -> list[str]:
     found: list[str] = []
 
     def walk(group: typer.core.TyperGroup, prefix: list[str]) -> None:
-        for name, cmd in sorted(group.commands.items()):
-            if cmd.hidden:
+        ctx = typer.Context(group)
+        for name in sorted(group.list_commands(ctx)):
+            cmd = group.get_command(ctx, name)
+            if cmd is None or cmd.hidden:
                 continue
             found.append(" ".join([*prefix, name]))
             if isinstance(cmd, typer.core.TyperGroup):
                 walk(cmd, [*prefix, name])
 
-    root = typer.main.get_command(app)
-    assert isinstance(root, typer.core.TyperGroup)
-    walk(root, [])
+    walk(root()[0], [])
     return found
 
 
@@ -65,11 +73,37 @@ def epilog(text: str) -> list[str]:
 
 
 def test_command_names_are_unique_and_clean() -> None:
-    names = [info.name or info.callback.__name__ for info in app.registered_commands]  # type: ignore[union-attr]
+    names: list[str] = []
+    for module in dict.fromkeys(COMMANDS.values()):
+        sub = module_app(module)
+        infos = sub.registered_commands
+        mine = [info.name or info.callback.__name__ for info in infos]  # type: ignore[union-attr]
+        mine += [str(group.name) for group in sub.registered_groups]
+        assert sorted(mine) == sorted(n for n, m in COMMANDS.items() if m == module), module
+        callbacks = [info.callback for info in infos]
+        assert len(callbacks) == len(set(callbacks)), "a command is registered under two names"
+        names += mine
     assert len(names) == len(set(names))
-    callbacks = [info.callback for info in app.registered_commands]
-    assert len(callbacks) == len(set(callbacks)), "a command is registered under two names"
+    assert sorted(names) == command_names()
     assert [n for n in command_names() if not NAME.match(n)] == []
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    """`screener status` does not import the screening app, dedupe or the PDF reader."""
+    code = (
+        "import sys, typer\n"
+        "from screener.cli import app\n"
+        "group = typer.main.get_command(app)\n"
+        "assert group.get_command(typer.Context(group), 'status') is not None\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('screener.commands.', 'textual',"
+        " 'screener.dedupe', 'screener.tui', 'pypdfium2', 'screener.fulltexts'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [
+        "['screener.commands.helptext',",
+        "'screener.commands.options',",
+        "'screener.commands.status']",
+    ]
 
 
 def test_root_help_lists_each_command_once_on_one_line() -> None:
