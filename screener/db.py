@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from screener.errors import ReviewError
+from screener.verdict_tables import m006_verdict_summary
 
 DB_NAME = "review.db"
 # Records (title, abstract, authors, raw fields) take 2-5 kB: with SQLite's default 4 kB pages
@@ -287,6 +288,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("003_unblinding", _m003_unblinding),
     ("004_labels_and_notes", _m004_labels_and_notes),
     ("005_current_decisions", _m005_current_decisions),
+    ("006_verdict_summary", m006_verdict_summary),
 ]
 
 

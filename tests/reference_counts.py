@@ -16,7 +16,6 @@ from screener.prisma.counts import (
     PrismaSettings,
     _by_count,
     _names,
-    _records,
     _source_notes,
     review_rounds,
 )
@@ -124,6 +123,15 @@ def reference_progress(
             for who in names
         },
     )
+
+
+def _records(db: sqlite_utils.Database, up_to: int) -> list[tuple[int, int, str, str, int, int]]:
+    sql = (
+        "select r.id, s.round, coalesce(s.source_type, 'database'), s.database,"
+        " r.duplicate_of, coalesce(r.study_id, r.id)"
+        " from records r join searches s on s.id = r.search_id where s.round <= ? order by r.id"
+    )
+    return [tuple(row) for row in db.execute(sql, [up_to]).fetchall()]
 
 
 def reference_flow(

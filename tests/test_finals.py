@@ -21,10 +21,43 @@ from screener.db import _m005_current_decisions, connect
 from screener.prisma.counts import PrismaSettings, compute_flow
 from screener.record import Record
 from screener.screening.agreement import pairwise
-from screener.screening.finals import agreements, finals
+from screener.screening.finals import agreements, finals, not_at_stage, stopping_sequence
 from screener.screening.progress import progress
 from screener.screening.status import _leaning, _stopping, screening_sequence
 from screener.screening.verdict import _current_rows, record_decision, stage_records, verdicts
+from screener.verdict_tables import TALLY_KEY, m006_verdict_summary
+
+TABLES = ("decision_current", "decision_stack", "verdict_summary", "verdict_tally",
+          "decision_reviewers", "reviewer_tally", "pair_tally")  # fmt: skip
+TALLIES = ("verdict_tally", "decision_reviewers", "reviewer_tally", "pair_tally")
+
+
+def assert_tables_as_rebuilt(db: sqlite_utils.Database) -> None:
+    """The tables kept by triggers hold what the migrations build from the log (tally rows
+    brought down to 0 by undo aside)."""
+    key = ", ".join(c if c in ("stage", "humans", "agree") else f"coalesce({c}, '')"
+                    for c in TALLY_KEY)  # fmt: skip
+    assert (
+        db.execute(f"select {key}, n from verdict_tally where n <> 0 order by {key}").fetchall()
+        == db.execute(
+            f"select {key}, count(*) from verdict_summary group by {key} order by {key}"
+        ).fetchall()
+    )
+    before = {t: sorted(db.execute(f"select * from {t}").fetchall()) for t in TABLES}
+    for table in TABLES:
+        db.execute(f"drop table {table}")
+    for name in ("decision_push", "decision_undo", "decisions_never_deleted",
+                 "decisions_keep_their_subject", "verdict_decision_changed",
+                 "decision_reviewer_seen", "decision_reviewer_edited",
+                 "tallies_decision_edited"):  # fmt: skip
+        db.execute(f"drop trigger {name}")
+    _m005_current_decisions(db)
+    m006_verdict_summary(db)
+    after = {t: sorted(db.execute(f"select * from {t}").fetchall()) for t in TABLES}
+    for table in TALLIES:
+        assert all(row[-1] > 0 for row in after[table])
+        before[table] = [row for row in before[table] if row[-1]]
+    assert after == before
 
 
 def _kind(v: object) -> str:
@@ -83,20 +116,8 @@ def test_sql_counts_equal_the_python_replay(
             )
         }
         assert table == replay
-    # ... and the migration's backfill builds the same table from the log
-    before = db.execute("select * from decision_current order by 1, 2, 3").fetchall()
-    stack = db.execute("select * from decision_stack order by id").fetchall()
-    db.execute("drop table decision_current")
-    db.execute("drop table decision_stack")
-    for name in ("decision_push", "decision_undo", "decisions_never_deleted",
-                 "decisions_keep_their_subject"):  # fmt: skip
-        db.execute(f"drop trigger {name}")
-    _m005_current_decisions(db)
-    assert db.execute("select * from decision_current order by 1, 2, 3").fetchall() == before
-    assert db.execute("select * from decision_stack order by id").fetchall() == stack
-
+    assert_tables_as_rebuilt(db)
     ta_ref = verdicts(db, "title_abstract", required=required)
-    ta = finals(db, "title_abstract", required=required)
     for stage, ref in (
         ("title_abstract", ta_ref),
         ("full_text", verdicts(db, "full_text", required=required)),
@@ -114,21 +135,36 @@ def test_sql_counts_equal_the_python_replay(
         )
         eligible = set(stage_records(db, stage, required=required))
         assert agreements(db, stage, eligible) == pairwise(db, stage, required=required)
-    # the stopping aid's sequence: each record's leaning as the replay gives it
+        assert agreements(db, stage, skip=not_at_stage(db, stage, required)) == pairwise(
+            db, stage, required=required
+        )
+    # the stopping aid's sequence: each record's leaning as the replay gives it, in the order
+    # people first screened the records (read from the log here)
+    order = [
+        rid
+        for rid, _ in db.execute(
+            "select record_id, min(id) from decisions where stage = 'title_abstract'"
+            " and source != 'criteria' group by record_id order by 2"
+        )
+    ]
+    sequence = [
+        _leaning(ta_ref[rid]) for rid in order if rid in ta_ref and ta_ref[rid].source != "criteria"
+    ]
+    assert screening_sequence(db, ta_ref) == sequence
     assert [
-        f.kind
-        if f.kind in ("include", "exclude", "maybe")
-        else f.lean
-        if f.kind == "awaiting"
-        else "maybe"
-        for f in (ta[rid] for rid in ta if rid in ta_ref and ta[rid].source != "criteria")
-    ] == [_leaning(ta_ref[rid]) for rid in ta if rid in ta_ref and ta_ref[rid].source != "criteria"]
-    canonical = len(stage_records(db, "title_abstract"))
-    sequence = screening_sequence(db, ta_ref)
-    stop = _stopping(db, canonical, ta)
+        kind if kind in ("include", "exclude", "maybe") else lean if kind == "awaiting" else "maybe"
+        for kind, lean in stopping_sequence(db, required)
+    ] == sequence
+    ta_progress = progress(db, "title_abstract", required=required)
+    stop = _stopping(
+        db,
+        {"records": ta_progress.records, "final": {"by_criteria": ta_progress.by_criteria}},
+        required,
+    )
     assert (stop is None) == (not sequence)
     if stop is not None:
         assert stop["screened"] == len(sequence)
+        assert stop["total"] == ta_progress.records - ta_progress.by_criteria
     flow_settings = PrismaSettings(reviewers=required)
     assert asdict(compute_flow(db, cumulative=cumulative, settings=flow_settings)) == asdict(
         reference_flow(db, cumulative=cumulative, settings=flow_settings)
@@ -149,3 +185,33 @@ def test_decisions_stay_an_append_only_log() -> None:
         db.execute("update decisions set decision = 'undo' where id = ?", [first])
     db.execute("update decisions set decision = 'exclude' where id = ?", [first])  # allowed
     assert db.execute("select count(*) from decisions").fetchone()[0] == 2
+
+
+def test_an_edited_decision_moves_the_tables_kept_by_triggers() -> None:
+    """Decision rows may be edited (decision, reason, source): the summary and the tallies
+    follow, whether the row is someone's current decision or not."""
+    db = connect(":memory:")
+    ids = add_search(db, [Record(title="A"), Record(title="B")])
+    a = record_decision(db, ids[0], "title_abstract", "ann", "include")
+    record_decision(db, ids[0], "title_abstract", "bob", "exclude", "R1")
+    c = record_decision(db, ids[0], "title_abstract", "cat", "exclude", "R2")
+    record_decision(db, ids[0], "title_abstract", "cat", "exclude", "R1")  # covers row c
+    record_decision(db, ids[1], "title_abstract", "criteria", "exclude", "Year", None, "criteria")
+    before = agreements(db, "title_abstract", {ids[0], ids[1]})
+    assert [(x.a, x.b, x.table) for x in before] == [
+        ("ann", "bob", ((0, 1), (0, 0))),
+        ("ann", "cat", ((0, 1), (0, 0))),
+        ("bob", "cat", ((0, 0), (0, 1))),
+    ]
+    db.execute("update decisions set decision = 'exclude', reason = 'R2' where id = ?", [a])
+    db.execute("update decisions set reason = 'R3' where id = ?", [c])  # not current
+    db.execute("update decisions set source = 'human' where record_id = ?", [ids[1]])
+    assert_tables_as_rebuilt(db)
+    assert [(x.a, x.b, x.table) for x in agreements(db, "title_abstract", set(ids))] == [
+        ("ann", "bob", ((0, 0), (0, 1))),
+        ("ann", "cat", ((0, 0), (0, 1))),
+        ("bob", "cat", ((0, 0), (0, 1))),
+    ]
+    p = progress(db, "title_abstract", required=1)
+    assert (p.excluded, p.by_criteria, p.excluded_by_reason) == (2, 0, {"R2": 1, "Year": 1})
+    assert sorted(p.reviewers) == ["ann", "bob", "cat", "criteria"]

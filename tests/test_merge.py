@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from builders import add_search
+from test_finals import assert_tables_as_rebuilt
 from typer.testing import CliRunner
 
 from screener.cli import app
@@ -92,6 +93,8 @@ def test_merge_matches_by_keys_and_is_idempotent(tmp_path: Path) -> None:
     again = merge_review(mine.db, tmp_path / "bob")
     assert (again.added, again.already) == (0, 7)
     assert mine.db.execute("select count(*) from decisions").fetchone()[0] == rows
+    # the summary and tallies kept by triggers followed the merged rows (the counts read them)
+    assert_tables_as_rebuilt(mine.db)
 
 
 def test_merge_into_a_duplicate_goes_to_the_canonical_record(tmp_path: Path) -> None:

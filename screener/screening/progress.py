@@ -31,10 +31,12 @@ import sqlite_utils
 
 from screener.screening.finals import (
     Final,
-    canonical_set,
     finals,
+    kind_counts,
+    not_at_stage,
     not_retrieved_ids,
-    passed,
+    passed_ids,
+    records_with_decisions,
     reviewer_counts,
 )
 from screener.screening.verdict import AUTOMATION_SOURCE, HUMAN_SOURCES, Decision, Verdict
@@ -104,6 +106,7 @@ def progress(
     title_abstract: dict[int, Verdict] | None = None,
     current: dict[int, dict[str, Decision]] | None = None,
     finals_ta: dict[int, Final] | None = None,
+    passed: set[int] | None = None,
 ) -> StageProgress:
     """The progress of ``stage`` with ``required`` human reviewers per record.
 
@@ -111,37 +114,49 @@ def progress(
     ``reviewer`` is given, that reviewer alone (always present, even before their first
     decision): what a blinded reviewer may see. Counted in SQL by
     :mod:`screener.screening.finals` (same rules as the verdicts). ``finals_ta``: the
-    title/abstract finals (same ``required``) when already computed. ``title_abstract`` and
+    title/abstract finals (same ``required``) when already computed, or ``passed`` the records
+    at full text (:func:`screener.screening.finals.passed_ids`). ``title_abstract`` and
     ``current`` are accepted for older callers and not needed.
     """
-    del title_abstract, current  # the counts come from the current-decision table
-    canonical = canonical_set(db)
-    ta = finals_ta if finals_ta is not None else finals(db, "title_abstract", required=required)
-    if stage == "full_text":
-        at_stage = passed(ta, canonical)
-        final = finals(db, stage, required=required, eligible=at_stage)
-        missing = not_retrieved_ids(db) & at_stage
-    else:
-        at_stage, final, missing = canonical, ta, set()
-    assessed = at_stage - missing
+    del title_abstract, current  # the counts come from the verdict summary
+    names = human_reviewers(db) if reviewer is None else [reviewer]
     kinds: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     by_criteria = 0
-    for rid, f in final.items():
-        if rid not in assessed:
-            continue
-        kinds[f.kind] += 1
-        if f.kind == "exclude":
-            reasons[f.reason or NO_REASON] += 1
-            by_criteria += f.source == AUTOMATION_SOURCE
-    queue = len(assessed) - by_criteria
-    counts = reviewer_counts(db, stage, assessed, reviewer)
-    names = human_reviewers(db) if reviewer is None else [reviewer]
+    if stage == "full_text":
+        if passed is not None:
+            at_stage = passed
+        elif finals_ta is None:
+            at_stage = passed_ids(db, required)
+        else:
+            at_stage = {rid for rid, f in finals_ta.items() if f.kind in ("include", "maybe")}
+        missing = not_retrieved_ids(db) & at_stage
+        assessed = at_stage - missing
+        records, not_retrieved = len(at_stage), len(missing)
+        for f in finals(db, stage, required=required, eligible=assessed).values():
+            kinds[f.kind] += 1
+            if f.kind == "exclude":
+                reasons[f.reason or NO_REASON] += 1
+                by_criteria += f.source == AUTOMATION_SOURCE
+        skip = records_with_decisions(db, stage) - assessed
+    else:
+        (records,) = db.execute(
+            "SELECT count(*) FROM records WHERE duplicate_of IS NULL"
+        ).fetchone()
+        not_retrieved = 0
+        for (kind, why, source), n in kind_counts(db, stage, required).items():
+            kinds[kind] += n
+            if kind == "exclude":
+                reasons[why or NO_REASON] += n
+                by_criteria += n if source == AUTOMATION_SOURCE else 0
+        skip = not_at_stage(db, stage, required)
+    queue = records - not_retrieved - by_criteria
+    counts = reviewer_counts(db, stage, skip, reviewer)
     return StageProgress(
         stage=stage,
         required=required,
-        records=len(at_stage),
-        not_retrieved=len(missing),
+        records=records,
+        not_retrieved=not_retrieved,
         included=kinds["include"],
         excluded=kinds["exclude"],
         maybe=kinds["maybe"],
@@ -149,7 +164,7 @@ def progress(
         excluded_by_reason=dict(sorted(reasons.items())),
         conflicts=kinds["conflict"],
         awaiting=kinds["awaiting"],
-        undecided=len(assessed) - sum(kinds.values()),
+        undecided=records - not_retrieved - sum(kinds.values()),
         reviewers={who: _reviewer(who, queue, counts.get(who, {})) for who in names},
     )
 
@@ -182,12 +197,14 @@ def stage_records_from(db: sqlite_utils.Database, title_abstract: dict[int, Verd
 
 
 def human_reviewers(db: sqlite_utils.Database) -> list[str]:
-    """Every reviewer with a human (or imported) decision row at any stage, by name."""
+    """Every reviewer with a human (or imported) decision row at any stage, by name (from
+    ``decision_reviewers``, kept by a trigger: migration 006)."""
     marks = ", ".join("?" * len(HUMAN_SOURCES))
     return [
         r[0]
         for r in db.execute(
-            f"select distinct reviewer from decisions where source in ({marks}) order by reviewer",
+            "SELECT DISTINCT reviewer FROM decision_reviewers"
+            f" WHERE source IN ({marks}) AND n > 0 ORDER BY reviewer",
             list(HUMAN_SOURCES),
         )
     ]

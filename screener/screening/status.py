@@ -68,14 +68,14 @@ import sqlite_utils
 from screener.db import Review
 from screener.screening.agreement import AGREEMENT_NOTE
 from screener.screening.blinding import blinded, unblinding
-from screener.screening.finals import Final, agreements, canonical_set, finals, passed
+from screener.screening.finals import agreements, not_at_stage, passed_ids, stopping_sequence
 from screener.screening.progress import StageProgress, progress
 from screener.screening.protocol import load_protocol
 from screener.screening.verdict import AUTOMATION_SOURCE, DECISIONS, STAGES, Verdict
 
 
 def _stage(
-    db: sqlite_utils.Database, p: StageProgress, hidden: bool, eligible: set[int]
+    db: sqlite_utils.Database, p: StageProgress, hidden: bool, passed: set[int]
 ) -> dict[str, Any]:
     return {
         "records": p.records,
@@ -115,7 +115,7 @@ def _stage(
                 "percent": None if a.percent is None else round(a.percent, 4),
                 "kappa": None if a.kappa is None else round(a.kappa, 4),
             }
-            for a in agreements(db, p.stage, eligible)
+            for a in agreements(db, p.stage, skip=not_at_stage(db, p.stage, p.required, passed))
         ],
     }
 
@@ -141,15 +141,13 @@ def review_status(review: Review, reviewer: str | None = None) -> dict[str, Any]
     ).fetchone()
     required = load_protocol(review.protocol_path).reviewers
     hidden = blinded(review)
-    ta = finals(db, "title_abstract", required=required)
     stages = {}
-    kept = canonical_set(db)
-    eligible = {"title_abstract": kept, "full_text": passed(ta, kept)}
+    at_full_text = passed_ids(db, required)
     for stage in STAGES:
-        p = progress(db, stage, required=required, reviewer=reviewer, finals_ta=ta)
+        p = progress(db, stage, required=required, reviewer=reviewer, passed=at_full_text)
         if hidden and reviewer is None:
             p = StageProgress(**{**asdict(p), "reviewers": {}})
-        stages[stage] = _stage(db, p, hidden, eligible[stage])
+        stages[stage] = _stage(db, p, hidden, at_full_text)
     lifted = unblinding(db)
     return {
         "searches": searches,
@@ -165,28 +163,27 @@ def review_status(review: Review, reviewer: str | None = None) -> dict[str, Any]
             "stages": stages,
             "agreement_convention": AGREEMENT_NOTE,
         },
-        "stopping": _stopping(db, len(kept), ta),
+        "stopping": _stopping(db, stages["title_abstract"], required),
     }
 
 
 def _stopping(
-    db: sqlite_utils.Database, at_stage: int, final: dict[int, Final]
+    db: sqlite_utils.Database, title_abstract: dict[str, Any], required: int
 ) -> dict[str, Any] | None:
     """The stopping aid at title/abstract: the verdicts of the records a person screened, in the
-    order first screened (a conflict counts as an include, the cautious side; a record awaiting
+    order first screened (a conflict counts as a maybe, the cautious side; a record awaiting
     reviewers as its reviewers' decision so far), out of the records left once automation
     exclusions are set aside. It never excludes anything."""
     from screener.ranking.stopping import stopping_estimate  # scipy: load on use
 
     decisions = [
-        f.kind if f.kind in DECISIONS else (f.lean or "maybe") if f.kind == "awaiting" else "maybe"
-        for rid in _first_screened(db)
-        if (f := final.get(rid)) is not None and f.source != AUTOMATION_SOURCE
+        kind if kind in DECISIONS else (lean or "maybe") if kind == "awaiting" else "maybe"
+        for kind, lean in stopping_sequence(db, required)
     ]
     if not decisions:
         return None
-    automated = sum(1 for v in final.values() if v.source == AUTOMATION_SOURCE)
-    estimate = stopping_estimate(decisions, at_stage - automated)
+    automated = title_abstract["final"]["by_criteria"]
+    estimate = stopping_estimate(decisions, title_abstract["records"] - automated)
     return asdict(estimate)
 
 
@@ -208,10 +205,9 @@ def _first_screened(db: sqlite_utils.Database) -> list[int]:
     """The records with a title/abstract decision by a person, in the order first screened."""
     return [
         rid
-        for rid, _ in db.execute(
-            "select record_id, min(id) from decisions where stage = 'title_abstract'"
-            " and source != ? group by record_id order by 2",
-            [AUTOMATION_SOURCE],
+        for (rid,) in db.execute(
+            "SELECT record_id FROM verdict_summary WHERE stage = 'title_abstract'"
+            " AND first_person IS NOT NULL ORDER BY first_person"
         )
     ]
 
