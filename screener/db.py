@@ -23,6 +23,11 @@ DB_NAME = "review.db"
 # Records (title, abstract, authors, raw fields) take 2-5 kB: with SQLite's default 4 kB pages
 # most would take a page each, or spill to overflow pages; 16 kB pages hold several.
 PAGE_SIZE = 16384
+# SQLite's page cache per connection (its default is 2 MB): the triggers that keep the verdict
+# summary and tallies current (migration 006) touch a few pages of several tables per decision
+# appended; at 100,000 records a 2 MB cache sends most of those reads to the OS (bulk writes of
+# decisions ran ~3x slower, bench/prisma_speed.py). Pages are cached only once read.
+CACHE_KIB = 32768
 PROTOCOL_NAME = "review.toml"
 # How long a command waits for another process's write lock (the screening app saving, a
 # dedupe, an import) before it gives up with :func:`locked` (read at each connect).
@@ -422,6 +427,7 @@ def connect(path: Path | str, existing: bool = False) -> sqlite_utils.Database:
         _journal_mode(db, "WAL", BUSY_TIMEOUT)  # waits out an import (bulk_transaction)
     db.execute("PRAGMA foreign_keys=ON")
     db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
+    db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     migrate(db)
     return db
 

@@ -194,7 +194,10 @@ _TRIGGERS = [
     f"CREATE TRIGGER tallies_decision_edited AFTER UPDATE ON decisions WHEN {_IS_TOP} BEGIN\n"
     + _decision_edited()
     + "\nEND",
-    "CREATE TRIGGER verdict_current_added AFTER INSERT ON decision_current BEGIN\n"
+    # a reviewer's first row on a record: a decision sets ``top`` next (the trigger below
+    # refreshes then); only an undo on an empty stack stays an insert (first_person may move)
+    "CREATE TRIGGER verdict_current_added AFTER INSERT ON decision_current"
+    " WHEN (SELECT decision FROM decisions WHERE id = new.first) IS 'undo' BEGIN\n"
     + _refresh("new.stage", "new.record_id")
     + "\nEND",
     "CREATE TRIGGER verdict_current_changed AFTER UPDATE ON decision_current BEGIN\n"
