@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -104,18 +103,6 @@ def passed_ids(db: sqlite_utils.Database, required: int) -> set[int]:
             f" WHERE v.stage = 'title_abstract' AND {_KIND} IN {PASSED}",
             {"required": required},
         )
-    }
-
-
-def canonical_set(db: sqlite_utils.Database) -> set[int]:
-    """The ids of the records kept (``duplicate_of IS NULL``)."""
-    return {r for (r,) in db.execute("SELECT id FROM records WHERE duplicate_of IS NULL")}
-
-
-def passed(title_abstract: dict[int, Final], canonical: Iterable[int]) -> set[int]:
-    """The records at full text from already computed title/abstract finals."""
-    return {
-        rid for rid in canonical if (f := title_abstract.get(rid)) is not None and f.kind in PASSED
     }
 
 
