@@ -179,40 +179,43 @@ _IS_TOP = (
     " AND c.record_id = new.record_id AND c.reviewer = new.reviewer AND c.top = new.id)"
 )
 
-_TRIGGERS = [
-    "CREATE TRIGGER decision_reviewer_seen AFTER INSERT ON decisions BEGIN\n"
-    + _move("decision_reviewers", "reviewer, source", "SELECT new.reviewer, new.source", "+")
-    + "\nEND",
-    "CREATE TRIGGER decision_reviewer_edited AFTER UPDATE OF source ON decisions BEGIN\n"
-    + _move("decision_reviewers", "reviewer, source", "SELECT old.reviewer, old.source", "-")
-    + "\n"
-    + _move("decision_reviewers", "reviewer, source", "SELECT new.reviewer, new.source", "+")
-    + "\nEND",
-    "CREATE TRIGGER tallies_current_moved AFTER UPDATE OF top ON decision_current BEGIN\n"
-    + _current_moved()
-    + "\nEND",
-    f"CREATE TRIGGER tallies_decision_edited AFTER UPDATE ON decisions WHEN {_IS_TOP} BEGIN\n"
-    + _decision_edited()
-    + "\nEND",
-    # a reviewer's first row on a record: a decision sets ``top`` next (the trigger below
-    # refreshes then); only an undo on an empty stack stays an insert (first_person may move)
-    "CREATE TRIGGER verdict_current_added AFTER INSERT ON decision_current"
-    " WHEN (SELECT decision FROM decisions WHERE id = new.first) IS 'undo' BEGIN\n"
-    + _refresh("new.stage", "new.record_id")
-    + "\nEND",
-    "CREATE TRIGGER verdict_current_changed AFTER UPDATE ON decision_current BEGIN\n"
-    + _refresh("new.stage", "new.record_id")
-    + "\nEND",
-    "CREATE TRIGGER verdict_decision_changed AFTER UPDATE ON decisions BEGIN\n"
-    + _refresh("new.stage", "new.record_id")
-    + "\nEND",
-    "CREATE TRIGGER verdict_tally_added AFTER INSERT ON verdict_summary BEGIN\n"
-    + _tally("new", "+")
-    + "\nEND",
-    "CREATE TRIGGER verdict_tally_removed AFTER DELETE ON verdict_summary BEGIN\n"
-    + _tally("old", "-")
-    + "\nEND",
-]
+
+def _triggers() -> list[str]:
+    """The triggers' statements (built when the migration runs)."""
+    return [
+        "CREATE TRIGGER decision_reviewer_seen AFTER INSERT ON decisions BEGIN\n"
+        + _move("decision_reviewers", "reviewer, source", "SELECT new.reviewer, new.source", "+")
+        + "\nEND",
+        "CREATE TRIGGER decision_reviewer_edited AFTER UPDATE OF source ON decisions BEGIN\n"
+        + _move("decision_reviewers", "reviewer, source", "SELECT old.reviewer, old.source", "-")
+        + "\n"
+        + _move("decision_reviewers", "reviewer, source", "SELECT new.reviewer, new.source", "+")
+        + "\nEND",
+        "CREATE TRIGGER tallies_current_moved AFTER UPDATE OF top ON decision_current BEGIN\n"
+        + _current_moved()
+        + "\nEND",
+        f"CREATE TRIGGER tallies_decision_edited AFTER UPDATE ON decisions WHEN {_IS_TOP} BEGIN\n"
+        + _decision_edited()
+        + "\nEND",
+        # a reviewer's first row on a record: a decision sets ``top`` next (the trigger below
+        # refreshes then); only an undo on an empty stack stays an insert (first_person may move)
+        "CREATE TRIGGER verdict_current_added AFTER INSERT ON decision_current"
+        " WHEN (SELECT decision FROM decisions WHERE id = new.first) IS 'undo' BEGIN\n"
+        + _refresh("new.stage", "new.record_id")
+        + "\nEND",
+        "CREATE TRIGGER verdict_current_changed AFTER UPDATE ON decision_current BEGIN\n"
+        + _refresh("new.stage", "new.record_id")
+        + "\nEND",
+        "CREATE TRIGGER verdict_decision_changed AFTER UPDATE ON decisions BEGIN\n"
+        + _refresh("new.stage", "new.record_id")
+        + "\nEND",
+        "CREATE TRIGGER verdict_tally_added AFTER INSERT ON verdict_summary BEGIN\n"
+        + _tally("new", "+")
+        + "\nEND",
+        "CREATE TRIGGER verdict_tally_removed AFTER DELETE ON verdict_summary BEGIN\n"
+        + _tally("old", "-")
+        + "\nEND",
+    ]
 
 
 def m006_verdict_summary(db: sqlite_utils.Database) -> None:
@@ -271,5 +274,5 @@ def m006_verdict_summary(db: sqlite_utils.Database) -> None:
         f"INSERT INTO pair_tally ({_PAIR_COLUMNS}, n) SELECT *, count(*) FROM ({pairs})"
         " GROUP BY 1, 2, 3, 4, 5"
     )
-    for statement in _TRIGGERS:
+    for statement in _triggers():
         conn.execute(statement)

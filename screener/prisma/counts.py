@@ -216,7 +216,9 @@ _PLACE = """CASE WHEN dup IS NOT NULL THEN 'duplicate'
   ELSE 'included' END"""
 _LISTED = ("ta_undecided", "ta_conflict", "ta_awaiting", "ft_undecided", "ft_conflict",
            "ft_awaiting", "ft_maybe", "ft_no_reason", "included")  # fmt: skip
-_FLOW_SQL = f"""
+def _flow_sql() -> str:
+    """The query placing each record (built when counting)."""
+    return f"""
 WITH facts AS (
   SELECT r.id AS id, r.search_id AS sid, coalesce(r.study_id, r.id) AS study,
     r.duplicate_of AS dup, ta.kind AS tk, ta.source AS tsrc, ft.kind AS fk, ft.reason AS fwhy,
@@ -237,8 +239,7 @@ SELECT sid, place, reason, count(*),
   group_concat(CASE WHEN place IN {_LISTED} THEN id END),
   group_concat(CASE WHEN place = 'included' THEN study END)
 FROM placed GROUP BY sid, place, reason
-"""
-_FT_PENDING = ("ft_undecided", "ft_conflict", "ft_awaiting", "ft_maybe", "ft_no_reason")
+    """
 
 
 def _ids(text: str | None) -> list[int]:
@@ -299,7 +300,7 @@ def compute_flow(
             "SELECT id, round, coalesce(source_type, 'database'), database FROM searches"
         )
     }
-    for sid, place, reason, count, ids, studies in db.execute(_FLOW_SQL, params):
+    for sid, place, reason, count, ids, studies in db.execute(_flow_sql(), params):
         rnd, stype, name = search[sid]
         is_dbr = stype in DBR_TYPES
         col = cols["dbr" if is_dbr else "other"] if cumulative or rnd == n else cols["previous"]
