@@ -268,3 +268,21 @@ def test_reml_fisher_scoring_takes_metafors_steps(
     found = _reml_fisher(ya, va, tol=1e-12, maxiter=iterations)
     assert found is not None
     assert found == pytest.approx(_reml_global(ya, va), abs=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("y", "v"),
+    [
+        ([0.0, 100.0, 200.0], [1.0, 1.0, 1.0]),  # tau^2 near 10,000: far above 400
+        ([0.0, 0.1, 0.2], [0.001, 0.001, 0.001]),  # every scale below 0.1
+    ],
+)
+def test_reml_global_search_spans_the_scale_of_the_data(y: list[float], v: list[float]) -> None:
+    # the grid that brackets the score's roots must reach past tau^2 = spread - mean(v), however
+    # large or small the effects are (one maximum here: the global search and Fisher agree)
+    from screener.pooling.randomeffects import restricted_loglik, tau2_reml
+
+    ours = tau2_reml(y, v)
+    assert ours > 0.0
+    assert tau2_reml(y, v, global_max=True) == pytest.approx(ours, rel=1e-9)
+    assert restricted_loglik(ours, y, v) > restricted_loglik(0.0, y, v)
