@@ -21,7 +21,13 @@ from screener.db import _m005_current_decisions, connect
 from screener.prisma.counts import PrismaSettings, compute_flow
 from screener.record import Record
 from screener.screening.agreement import pairwise
-from screener.screening.finals import agreements, finals, not_at_stage, stopping_sequence
+from screener.screening.finals import (
+    agreements,
+    finals,
+    not_at_stage,
+    reviewer_counts,
+    stopping_sequence,
+)
 from screener.screening.progress import progress
 from screener.screening.status import _leaning, _stopping, screening_sequence
 from screener.screening.verdict import _current_rows, record_decision, stage_records, verdicts
@@ -185,6 +191,19 @@ def test_decisions_stay_an_append_only_log() -> None:
         db.execute("update decisions set decision = 'undo' where id = ?", [first])
     db.execute("update decisions set decision = 'exclude' where id = ?", [first])  # allowed
     assert db.execute("select count(*) from decisions").fetchone()[0] == 2
+
+
+def test_reviewer_counts_of_one_reviewer_hold_only_theirs() -> None:
+    db = connect(":memory:")
+    ids = add_search(db, [Record(title="A"), Record(title="B")])
+    record_decision(db, ids[0], "title_abstract", "ann", "exclude", "R1")
+    record_decision(db, ids[1], "title_abstract", "ann", "include")
+    record_decision(db, ids[0], "title_abstract", "bob", "exclude", "R1")
+    assert reviewer_counts(db, "title_abstract", set(), "bob") == {"bob": {("exclude", "R1"): 1}}
+    assert reviewer_counts(db, "title_abstract", {ids[1]}) == {
+        "ann": {("exclude", "R1"): 1},
+        "bob": {("exclude", "R1"): 1},
+    }
 
 
 def test_an_edited_decision_moves_the_tables_kept_by_triggers() -> None:
