@@ -90,8 +90,3 @@ def printable(text: str) -> str:
 def markdown_text(text: str) -> str:
     """Printable text with Markdown's markup characters escaped."""
     return _MARKDOWN.sub(r"\\\1", printable(text))
-
-
-def plot_text(text: str) -> str:
-    """Printable text for matplotlib: ``$`` escaped so it never starts math mode."""
-    return printable(text).replace("$", r"\$")

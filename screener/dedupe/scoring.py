@@ -24,11 +24,6 @@ _PREFIX_CHARS = 40
 _PART_WORDS = 3
 
 
-def title_similarity(a: str, b: str, a_sorted: str = "", b_sorted: str = "") -> float | None:
-    """Title similarity 0..1: best of plain, token-sorted and partial-title comparison."""
-    return _title(a, b, a_sorted, b_sorted)[0]
-
-
 def _title(a: str, b: str, a_sorted: str = "", b_sorted: str = "") -> tuple[float | None, bool]:
     """(similarity, partial): ``partial`` when the value comes from one title being a part of
     the other (truncated, subtitle lost, heading prefixed), not from the whole titles."""

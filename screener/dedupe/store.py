@@ -16,7 +16,6 @@ from screener.dedupe.rules import Verdict
 
 COMPARED_THROUGH = "dedupe.compared_through"  # settings key: highest record id compared
 HUMAN = ("confirmed", "rejected")
-LINKING = ("auto", "confirmed")
 
 _COLUMNS = (
     "r.id, r.title, r.title_translated, substr(r.abstract, 1, 400) as abstract, r.authors, "

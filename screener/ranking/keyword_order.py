@@ -57,15 +57,6 @@ class KeywordRanker:
         return sorted(((t, float(n)) for t, n in out.items()), key=lambda x: -x[1])
 
 
-def make_ranker(texts: Sequence[str], include: Sequence[str], exclude: Sequence[str]) -> RankerLike:
-    """The relevance model (:class:`screener.ranking.ranker.Ranker`); numpy and scikit-learn load
-    here, on first use, not when the app starts."""
-    from screener.ranking.ranker import Ranker
-
-    ranker: RankerLike = Ranker(list(texts), list(include), list(exclude))
-    return ranker
-
-
 def explain_terms(explanation: Any, limit: int = 12) -> list[str]:
     """A ranker's explanation as lines "term (+weight)" (accepts pairs, a mapping or strings)."""
     items: list[Any]

@@ -25,7 +25,7 @@ No fit needs scikit-learn (the tests compare the SVM with its ``LinearSVC``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -276,13 +276,3 @@ def build_matrix(texts: Sequence[str], spec: ModelSpec) -> sparse.csr_matrix:
     from screener.ranking.features import hash_counts, tfidf
 
     return tfidf(hash_counts(texts), spec.keyword_weight, spec.min_df).matrix
-
-
-def fit_scores(
-    matrix: sparse.csr_matrix, labels: Mapping[int, bool], model: str = DEFAULT_MODEL
-) -> Scores:
-    """Scores for every row of a prebuilt matrix after fitting ``model`` on ``labels`` (which
-    must hold both classes)."""
-    idx = np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))
-    y = np.fromiter((1 if labels[i] else 0 for i in idx), dtype=np.int64, count=len(idx))
-    return MODELS[model].fit(matrix, idx, y).score(matrix)

@@ -51,19 +51,6 @@ from screener.ranking.models import DEFAULT_MODEL, MODELS, build_matrix
 from screener.ranking.ranker import record_text
 
 METRIC_KEYS = ("wss_95", "wss_100", "recall_at_10", "recall_at_25", "screened_for_95", "seconds")
-RUN_KEYS = ("seed", "prior_include", "prior_exclude", *METRIC_KEYS)
-TOP_KEYS = (
-    "file",
-    "label_column",
-    "records",
-    "includes",
-    "model",
-    "runs",
-    "seed",
-    "retrain_every",
-    "ranked",
-    "random",
-)
 
 
 # --------------------------------------------------------------------------- data

@@ -130,12 +130,15 @@ class RankingWorker:
             except (EOFError, OSError):
                 break
             self.on_message(message)
+        if self._stopping:
+            # stop() set this before killing: the owner reaps the process; two threads reaping
+            # it at once can leave one of them with no exit code (waitpid's ECHILD)
+            return
         code = None
         if self.process is not None:
             self.process.join(1.0)
             code = self.process.exitcode
-        if not self._stopping:
-            self.on_message(("exit", code))
+        self.on_message(("exit", code))
 
     def _write(self) -> None:
         conn = self._conn
