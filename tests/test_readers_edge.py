@@ -127,6 +127,25 @@ def test_generic_csv_keeps_label_columns() -> None:
     assert records[0].keywords == ["tacrolimus", "myositis"]
 
 
+def test_csv_header_naming_a_column_twice_keeps_both_and_every_place() -> None:
+    """Found by the property test: a repeated (or twice empty) header name shifted every later
+    column by one (IndexError); now the repeat is numbered and each column keeps its cells."""
+    from screener.readers import tabular
+
+    lines = [
+        "Title,Notes,,,Notes,Year,DOI\n",
+        "Tacrolimus in myositis,first,,,second,2019,10.1177/abc\n",
+    ]
+    (record,) = tabular.parse(iter(lines), "twice.csv")
+    assert (record.title, record.year, record.doi) == (
+        "Tacrolimus in myositis",
+        2019,
+        "10.1177/abc",
+    )
+    assert (record.raw["Notes"], record.raw["Notes (2)"]) == ("first", "second")
+    assert list(record.raw) == ["Title", "Notes", "", "(2)", "Notes (2)", "Year", "DOI"]
+
+
 def test_cnki_refer_gb18030_with_crammed_separators() -> None:
     fmt, encoding, records = read("cnki_refer_gb18030.txt")
     assert (fmt, encoding, len(records)) == ("cnki-refer", "gb18030", 2)

@@ -194,7 +194,7 @@ def parse(lines: Iterable[str], source: str) -> Iterator[Record]:
                 if reader.line_num > 50:
                     break
                 if _header_index([row]) == 0:
-                    header = [h.strip().lstrip("\ufeff") for h in row]
+                    header = _unique_names([h.strip().lstrip("\ufeff") for h in row])
                     flavour = _flavour(header)
                     where = {h.lower(): i for i, h in reversed(list(enumerate(header)))}
                 continue
@@ -209,6 +209,17 @@ def parse(lines: Iterable[str], source: str) -> Iterator[Record]:
         raise InputError(f"{source}, line {reader.line_num}: broken CSV ({exc}).") from None
     if header is None:
         raise InputError(f"{source} has no header row with a Title column in its first 50 lines.")
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """The header with a repeated name numbered ("Notes", "Notes (2)"), so that no column's
+    cells are lost and every name keeps its column's place."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})".strip())
+    return names
 
 
 def _check_width(
