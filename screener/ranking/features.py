@@ -205,26 +205,30 @@ def tfidf(
     columns = np.flatnonzero(keep).astype(np.int64)
     new_col = np.full(counts.shape[1], -1, dtype=np.int32)
     new_col[columns] = np.arange(len(columns), dtype=np.int32)
+    # (every array here has one entry per non-zero, 27 million at 100k records: they are kept
+    # in 32 bits and few, since fresh memory is what costs most on a virtual machine)
     cols = new_col[counts.indices]
     raw = counts.data
     indptr = counts.indptr.astype(np.int64)
+    row_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr))
     kept = cols >= 0
     if not kept.all():  # drop the entries of columns not kept, rows shrink accordingly
-        cols, raw = cols[kept], raw[kept]
-        before = np.zeros(len(kept) + 1, dtype=np.int64)
-        np.cumsum(kept, out=before[1:])
-        indptr = before[indptr]
+        cols, raw, row_of = cols[kept], raw[kept], row_of[kept]
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row_of, minlength=n), out=indptr[1:])
+    del kept
     # sublinear tf by table (counts are small whole numbers), times smooth idf, in float32
     most = int(raw.max()) if len(raw) else 1
     tf = np.ones(most + 1, dtype=np.float32)
     tf[1:] += np.log(np.arange(1, most + 1, dtype=np.float64)).astype(np.float32)
     idf = (np.log((1.0 + n) / (1.0 + df[columns])) + 1.0).astype(np.float32)
-    data = tf[raw.astype(np.int64)] * idf[cols]
-    row_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    data = tf[raw if raw.dtype.kind in "iu" else raw.astype(np.int32)]
+    data *= idf[cols]
     first_keyword = int(np.searchsorted(columns, N_COLUMNS))
     has_keywords = first_keyword < len(columns)
     is_keyword = cols >= first_keyword if has_keywords else None
     part = 2 * row_of + is_keyword if is_keyword is not None else row_of  # a norm per part
+    del row_of
     squares = np.bincount(part, weights=data * data, minlength=2 * n if has_keywords else n)
     norms = np.sqrt(squares).astype(np.float32)
     norms[norms == 0] = 1.0
@@ -327,7 +331,7 @@ def cached_counts(
     if saved is not None:
         old_ids, old_keys = saved["ids"], saved["digests"]
         old = sparse.csr_matrix(
-            (saved["data"].astype(np.float32), saved["indices"], saved["indptr"]),
+            (saved["data"], saved["indices"], saved["indptr"]),  # uint16 counts, not copied
             shape=(len(old_ids), 2 * N_COLUMNS),
         )
         sorter = np.argsort(old_ids, kind="stable")
