@@ -323,14 +323,71 @@ def test_update_without_earlier_rounds_is_nr_unless_set(review: Review) -> None:
 
 
 def test_empty_review_is_a_data_error(review: Review) -> None:
-    with pytest.raises(DataError, match="no searches yet"):
+    with pytest.raises(DataError) as error:
         compute_flow(review.db)
+    assert error.value.message == "The review has no searches yet, so there is no flow to draw."
+    assert error.value.hint == "Import a search first: screener import FILE."
+
+
+def test_a_round_without_searches_is_refused_naming_the_rounds(review: Review) -> None:
+    add_search(review.db, [Record()], round=1)
+    add_search(review.db, [Record()], round=3)
+    with pytest.raises(DataError) as error:
+        compute_flow(review.db, 2)
+    assert error.value.message == "The review has no searches of round 2 (it has rounds 1, 3)."
+    assert error.value.hint == "Pass --round with one of those rounds."
+
+
+def test_unknown_source_types_count_as_other_methods_a_missing_one_as_database(
+    review: Review,
+) -> None:
+    db = review.db
+    add_search(db, [Record()], database="Hand search", source_type="other")
+    add_search(db, [Record(), Record()], database="Blog", source_type="blog")
+    add_search(db, [Record()], database="Old import")
+    db.execute("update searches set source_type = null where database = 'Old import'")
+    flow = compute_flow(db, 1)
+    assert (flow.database_specific_results, flow.database_results) == ({"Old import": 1}, 1)
+    assert flow.other_method_results == 3
+    assert flow.other_specific_results == {"other": {"Blog": 2, "Hand search": 1}}
+    assert flow.notes == ["Search #2 has unknown source_type 'blog'; counted as other."]
+
+
+def test_reports_not_retrieved_add_up_over_searches(review: Review) -> None:
+    db = review.db
+    ids = add_search(db, [Record(), Record()]) + add_search(db, [Record()], database="Embase")
+    for rid in ids:
+        record_decision(db, rid, "title_abstract", "ann", "include")
+    for rid in (ids[0], ids[2]):
+        db["retrieval"].insert({"record_id": rid, "status": "not_retrieved", "reason": "Paywall"})
+    flow = compute_flow(db, 1)
+    assert (flow.dbr_sought_reports, flow.dbr_notretrieved_reports, flow.dbr_assessed) == (3, 2, 1)
+
+
+def test_exclusion_reasons_are_listed_most_frequent_first_ties_by_name(review: Review) -> None:
+    """The diagram lists full-text reasons by count, then by name (not in the order met: the
+    first search's reason comes first in the rows, yet sorts last among the ties)."""
+    db = review.db
+    first = add_search(db, [Record()], database="Embase")
+    second = add_search(db, [Record(), Record(), Record()], database="PubMed")
+    why = ["Wrong population", "Not a trial", "Wrong outcomes", "Wrong outcomes"]
+    for rid, reason in zip(first + second, why, strict=True):
+        record_decision(db, rid, "title_abstract", "ann", "include")
+        record_decision(db, rid, "full_text", "ann", "exclude", reason)
+    flow = compute_flow(db, 1)
+    assert list(flow.dbr_excluded_reasons.items()) == [
+        ("Wrong outcomes", 2),
+        ("Not a trial", 1),
+        ("Wrong population", 1),
+    ]
 
 
 def test_prisma_settings_from_review_toml(tmp_path: Path) -> None:
     toml = tmp_path / "review.toml"
     toml.write_text("[prisma]\nmeta_analysis_studies = 4\nprevious_studies = 2\n")
     assert load_prisma_settings(toml) == PrismaSettings(4, 2, None)
+    toml.write_text("[prisma]\nprevious_studies = 2\nprevious_reports = 3\n")
+    assert load_prisma_settings(toml) == PrismaSettings("all", 2, 3)
     assert load_prisma_settings(tmp_path / "none.toml") == PrismaSettings()
     toml.write_text('[prisma]\nmeta_analysis_studies = "some"\n')
     with pytest.raises(ProtocolError, match="'meta_analysis_studies' in \\[prisma\\] must be"):
