@@ -107,6 +107,21 @@ def test_keywords_are_tokens_of_their_own_part() -> None:
         assert np.isclose(np.sum(row.data[is_kw] ** 2), weight**2)
 
 
+def test_tfidf_by_blocks_gives_the_whole_matrix_bit_for_bit() -> None:
+    # rows with keywords, without, empty, and terms dropped by min_df, cut into blocks of a
+    # few non-zeros: every block boundary must give the numbers of one pass over the whole
+    texts = [*TEXTS, "", "Omeprazole\nkw_humans kw_aged", "", *TEXTS[::-1]] * 11
+    counts = hash_counts(texts)
+    whole = tfidf(counts, keyword_weight=0.5, block=counts.nnz + 1)
+    for block in (1, 7, 50):
+        parts = tfidf(counts, keyword_weight=0.5, block=block)
+        assert np.array_equal(parts.columns, whole.columns)
+        for name in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(parts.matrix, name), getattr(whole.matrix, name))
+    assert whole.matrix.shape == (len(texts), len(whole.columns)) and whole.matrix.nnz > 0
+    assert tfidf(counts[:0]).matrix.shape[0] == 0
+
+
 # --------------------------------------------------------------------------- the process
 
 

@@ -187,15 +187,36 @@ class Features:
         return scored[:n]
 
 
+_BLOCK = 1 << 21  # non-zeros handled at a time by tfidf (its temporaries stay ~10-20 MB)
+
+
+def _document_frequency(indices: NDArray[Any], width: int, block: int) -> NDArray[np.int64]:
+    """How many rows hold each column (CSR rows hold a column at most once), counted a block
+    at a time: ``np.bincount`` copies its input to 64-bit integers first."""
+    df = np.zeros(width, dtype=np.int64)
+    for start in range(0, len(indices), block):
+        df += np.bincount(indices[start : start + block], minlength=width)
+    return df
+
+
 def tfidf(
-    counts: sparse.csr_matrix, keyword_weight: float = 1.0, min_df: int = 2, max_df: float = 0.95
+    counts: sparse.csr_matrix,
+    keyword_weight: float = 1.0,
+    min_df: int = 2,
+    max_df: float = 0.95,
+    block: int = _BLOCK,
 ) -> Features:
     """TF-IDF of hashed counts (see the module docstring), columns compacted to those kept.
     Word terms and keyword tokens are scaled to unit length separately, and the keyword part
-    is then multiplied by ``keyword_weight`` (0 drops the keywords)."""
+    is then multiplied by ``keyword_weight`` (0 drops the keywords).
+
+    Rows are transformed a block of about ``block`` non-zeros at a time into the result's
+    arrays: at 100k records the matrix has 27 million non-zeros, and temporaries of that size
+    (each 100-200 MB) made fresh memory, which costs most on a virtual machine, the bulk of
+    the time; every block gives the same numbers as the whole would."""
     n = counts.shape[0]
     counts = counts.tocsr()
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    df = _document_frequency(counts.indices, counts.shape[1], block)
     min_df = min_df if n >= 50 else 1
     keep = (df >= min_df) & (df <= max_df * n)
     if n == 1:
@@ -205,37 +226,49 @@ def tfidf(
     columns = np.flatnonzero(keep).astype(np.int64)
     new_col = np.full(counts.shape[1], -1, dtype=np.int32)
     new_col[columns] = np.arange(len(columns), dtype=np.int32)
-    # (every array here has one entry per non-zero, 27 million at 100k records: they are kept
-    # in 32 bits and few, since fresh memory is what costs most on a virtual machine)
-    cols = new_col[counts.indices]
-    raw = counts.data
-    indptr = counts.indptr.astype(np.int64)
-    row_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr))
-    kept = cols >= 0
-    if not kept.all():  # drop the entries of columns not kept, rows shrink accordingly
-        cols, raw, row_of = cols[kept], raw[kept], row_of[kept]
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(row_of, minlength=n), out=indptr[1:])
-    del kept
     # sublinear tf by table (counts are small whole numbers), times smooth idf, in float32
-    most = int(raw.max()) if len(raw) else 1
+    most = int(counts.data.max()) if counts.nnz else 1
     tf = np.ones(most + 1, dtype=np.float32)
     tf[1:] += np.log(np.arange(1, most + 1, dtype=np.float64)).astype(np.float32)
     idf = (np.log((1.0 + n) / (1.0 + df[columns])) + 1.0).astype(np.float32)
-    data = tf[raw if raw.dtype.kind in "iu" else raw.astype(np.int32)]
-    data *= idf[cols]
+    del df, keep
     first_keyword = int(np.searchsorted(columns, N_COLUMNS))
     has_keywords = first_keyword < len(columns)
-    is_keyword = cols >= first_keyword if has_keywords else None
-    part = 2 * row_of + is_keyword if is_keyword is not None else row_of  # a norm per part
-    del row_of
-    squares = np.bincount(part, weights=data * data, minlength=2 * n if has_keywords else n)
-    norms = np.sqrt(squares).astype(np.float32)
-    norms[norms == 0] = 1.0
-    data /= norms[part]
-    if is_keyword is not None:
-        data[is_keyword] *= np.float32(keyword_weight)
-    matrix = sparse.csr_matrix((data, cols, indptr), shape=(n, len(columns)))
+    source = counts.indptr
+    out_cols = np.empty(counts.nnz, dtype=np.int32)  # pages are touched only as filled
+    out_data = np.empty(counts.nnz, dtype=np.float32)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    filled = 0
+    step = max(1, block * n // max(counts.nnz, 1))  # rows per block
+    for first in range(0, n, step):
+        last = min(n, first + step)
+        lo, hi = int(source[first]), int(source[last])
+        cols = new_col[counts.indices[lo:hi]]
+        raw = counts.data[lo:hi]
+        row_of = np.repeat(
+            np.arange(last - first, dtype=np.int32), np.diff(source[first : last + 1])
+        )
+        kept = cols >= 0
+        if not kept.all():  # drop the entries of columns not kept, rows shrink accordingly
+            cols, raw, row_of = cols[kept], raw[kept], row_of[kept]
+        np.cumsum(np.bincount(row_of, minlength=last - first), out=indptr[first + 1 : last + 1])
+        indptr[first + 1 : last + 1] += filled
+        data = tf[raw if raw.dtype.kind in "iu" else raw.astype(np.int32)]
+        data *= idf[cols]
+        is_keyword = cols >= first_keyword if has_keywords else None
+        part = 2 * row_of + is_keyword if is_keyword is not None else row_of  # a norm per part
+        width = 2 * (last - first) if has_keywords else last - first
+        norms = np.sqrt(np.bincount(part, weights=data * data, minlength=width)).astype(np.float32)
+        norms[norms == 0] = 1.0
+        data /= norms[part]
+        if is_keyword is not None:
+            data[is_keyword] *= np.float32(keyword_weight)
+        out_cols[filled : filled + len(cols)] = cols
+        out_data[filled : filled + len(cols)] = data
+        filled += len(cols)
+    matrix = sparse.csr_matrix(
+        (out_data[:filled], out_cols[:filled], indptr), shape=(n, len(columns))
+    )
     return Features(matrix, columns)
 
 

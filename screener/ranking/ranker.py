@@ -47,6 +47,7 @@ fits never run at once.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import re
 import threading
@@ -95,8 +96,18 @@ def keyword_tokens(keywords: Any) -> str:
             keywords = json.loads(keywords)
     if isinstance(keywords, str):
         keywords = keywords.split(";")
-    tokens = (re.sub(r"\W+", "_", str(k).lower()).strip("_") for k in keywords or ())
-    return " ".join(f"kw_{t}" for t in tokens if t)
+    tokens = (_keyword_token(str(k)) for k in keywords or ())
+    return " ".join(t for t in tokens if t)
+
+
+_NON_WORD = re.compile(r"\W+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _keyword_token(keyword: str) -> str:
+    """One keyword's token ("" for none); cached: a review repeats its subject headings."""
+    token = _NON_WORD.sub("_", keyword.lower()).strip("_")
+    return f"kw_{token}" if token else ""
 
 
 def load_texts(db: Any, record_ids: Sequence[int]) -> list[str]:
