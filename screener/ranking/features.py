@@ -212,8 +212,8 @@ def tfidf(
 
     Rows are transformed a block of about ``block`` non-zeros at a time into the result's
     arrays: at 100k records the matrix has 27 million non-zeros, and temporaries of that size
-    (each 100-200 MB) made fresh memory, which costs most on a virtual machine, the bulk of
-    the time; every block gives the same numbers as the whole would."""
+    (100-200 MB each) were fresh memory, whose first touch was most of the time on a virtual
+    machine. Every block gives the numbers one pass over the whole would."""
     n = counts.shape[0]
     counts = counts.tocsr()
     df = _document_frequency(counts.indices, counts.shape[1], block)
