@@ -234,3 +234,258 @@ def test_an_edited_decision_moves_the_tables_kept_by_triggers() -> None:
     p = progress(db, "title_abstract", required=1)
     assert (p.excluded, p.by_criteria, p.excluded_by_reason) == (2, 0, {"R2": 1, "Year": 1})
     assert sorted(p.reviewers) == ["ann", "bob", "cat", "criteria"]
+
+
+# (record, stage, reviewer, decision, reason, source): each record's summary row differs from
+# another's in one tally column only (stage, humans, agree, decision, source, reason, consensus
+# decision and reason, automation decision and reason); records 10, 14 and 17 hold an empty
+# reason where 8, 12 and 2 hold none; 15 and 16 have two consensus and two automation reviewers;
+# 18's reason is named X (a protocol's reasons are any names)
+TA, FT = "title_abstract", "full_text"
+ONE_COLUMN_APART = [
+    (0, TA, "ann", "include", None, "human"),
+    (0, FT, "ann", "include", None, "human"),
+    (1, TA, "ann", "include", None, "human"),
+    (1, TA, "bob", "include", None, "human"),
+    (2, TA, "ann", "exclude", None, "human"),
+    (2, TA, "bob", "include", None, "human"),
+    (3, TA, "ann", "maybe", None, "human"),
+    (4, TA, "ann", "include", None, "import"),
+    (5, TA, "ann", "exclude", "R1", "human"),
+    (6, TA, "ann", "exclude", "R2", "human"),
+    *[(r, TA, "ann", "include", None, "human") for r in (7, 8, 9, 10)],
+    (7, TA, "consensus", "include", None, "consensus"),
+    (8, TA, "consensus", "exclude", None, "consensus"),
+    (9, TA, "consensus", "exclude", "R1", "consensus"),
+    (10, TA, "consensus", "exclude", "", "consensus"),
+    (11, TA, "criteria", "include", None, "criteria"),
+    (12, TA, "criteria", "exclude", None, "criteria"),
+    (13, TA, "criteria", "exclude", "Year", "criteria"),
+    (14, TA, "criteria", "exclude", "", "criteria"),
+    (15, TA, "consensus", "exclude", "R1", "consensus"),
+    (15, TA, "lead", "include", None, "consensus"),
+    (16, TA, "criteria", "exclude", "Year", "criteria"),
+    (16, TA, "lang", "exclude", "Lang", "criteria"),
+    (17, TA, "ann", "exclude", "", "human"),
+    (18, TA, "ann", "exclude", "X", "human"),
+]
+
+
+def test_tables_of_a_log_whose_records_differ_in_one_column_hold_hand_counted_rows() -> None:
+    """Worked by hand: the tallies and verdicts of ONE_COLUMN_APART, kept by the triggers and
+    rebuilt by the migration's fill (every column of a tally's key tells records apart; the
+    latest of two consensus or automation rows decides)."""
+    db = connect(":memory:")
+    ids = add_search(db, [Record(title=f"T{i}") for i in range(19)])
+    for r, stage, who, decision, reason, source in ONE_COLUMN_APART:
+        record_decision(db, ids[r], stage, who, decision, reason, None, source)
+    h, c, a = "human", "consensus", "criteria"
+    expected_ta = {
+        0: ("include", None, h),
+        1: ("include", None, h),
+        2: ("conflict", None, h),
+        3: ("maybe", None, h),
+        4: ("include", None, "import"),
+        5: ("exclude", "R1", h),
+        6: ("exclude", "R2", h),
+        7: ("include", None, c),
+        8: ("exclude", None, c),
+        9: ("exclude", "R1", c),
+        10: ("exclude", "", c),
+        11: ("include", None, a),
+        12: ("exclude", None, a),
+        13: ("exclude", "Year", a),
+        14: ("exclude", "", a),
+        15: ("include", None, c),
+        16: ("exclude", "Lang", a),
+        17: ("exclude", None, h),
+        18: ("exclude", "X", h),
+    }
+
+    def check() -> None:
+        got = finals(db, TA, required=1)
+        assert {ids.index(rid): (f.kind, f.reason, f.source) for rid, f in got.items()} == (
+            expected_ta
+        )
+        full_text = finals(db, FT, required=1, eligible=set(ids))
+        assert {ids.index(r): (f.kind, f.source) for r, f in full_text.items()} == {
+            0: ("include", h)
+        }
+        # 20 summary rows; 8 and 10, 12 and 14 share a key ('' and none alike): 18 cells
+        tally = db.execute("select n from verdict_tally where n <> 0 order by n").fetchall()
+        assert [n for (n,) in tally] == [1] * 16 + [2, 2]
+        assert sorted(db.execute("select * from decision_reviewers where n <> 0")) == [
+            ("ann", "human", 13), ("ann", "import", 1), ("bob", "human", 2),
+            ("consensus", "consensus", 5), ("criteria", "criteria", 5),
+            ("lang", "criteria", 1), ("lead", "consensus", 1),
+        ]  # fmt: skip
+        assert sorted(db.execute("select * from reviewer_tally where n <> 0")) == [
+            (FT, "ann", "include", "", 1), (TA, "ann", "exclude", "", 2),
+            (TA, "ann", "exclude", "R1", 1), (TA, "ann", "exclude", "R2", 1),
+            (TA, "ann", "exclude", "X", 1),
+            (TA, "ann", "include", "", 7), (TA, "ann", "maybe", "", 1),
+            (TA, "bob", "include", "", 2),
+        ]  # fmt: skip
+        assert sorted(db.execute("select * from pair_tally where n <> 0")) == [
+            (TA, "ann", "bob", 0, 0, 1), (TA, "ann", "bob", 1, 0, 1)
+        ]  # fmt: skip
+
+    check()
+    assert_tables_as_rebuilt(db)
+    check()
+
+
+def test_pair_tally_of_a_hand_log_counts_each_pair_of_people_once() -> None:
+    """Worked by hand: the 2x2 cells of every pair of human reviewers (import included), not
+    of consensus or automation, each pair once whoever decided first, kept by the triggers and
+    rebuilt by the fill."""
+    db = connect(":memory:")
+    ids = add_search(db, [Record(title=f"T{i}") for i in range(5)])
+    for r, who, decision, source in [
+        (0, "ann", "exclude", "human"),
+        (0, "bob", "include", "human"),
+        (0, "cat", "exclude", "human"),
+        (0, "imp", "include", "import"),
+        (0, "criteria", "exclude", "criteria"),
+        (0, "consensus", "include", "consensus"),
+        (1, "ann", "include", "human"),
+        (1, "bob", "exclude", "human"),
+        (2, "bob", "exclude", "human"),
+        (2, "ann", "include", "human"),
+        (3, "ann", "include", "human"),
+        (3, "bob", "include", "human"),
+        (4, "fay", "exclude", "human"),
+        (4, "eve", "include", "import"),  # an import reviewer first by name
+    ]:
+        record_decision(db, ids[r], TA, who, decision, None, None, source)
+    expected = [
+        (TA, "ann", "bob", 0, 0, 1), (TA, "ann", "bob", 0, 1, 2), (TA, "ann", "bob", 1, 0, 1),
+        (TA, "ann", "cat", 1, 1, 1),
+        (TA, "ann", "imp", 1, 0, 1), (TA, "bob", "cat", 0, 1, 1), (TA, "bob", "imp", 0, 0, 1),
+        (TA, "cat", "imp", 1, 0, 1), (TA, "eve", "fay", 0, 1, 1),
+    ]  # fmt: skip
+    assert sorted(db.execute("select * from pair_tally where n <> 0")) == expected
+    assert_tables_as_rebuilt(db)
+    assert sorted(db.execute("select * from pair_tally")) == expected
+
+
+def test_tables_follow_changed_undone_and_edited_decisions_as_counted_by_hand() -> None:
+    """Worked by hand: reviewers change their minds, undo (one on an empty stack), rows are
+    edited (a current one, others not current, sources moved to a pair already counted); the
+    tables kept by the triggers hold the counts of the final state, as the fill rebuilds them."""
+    db = connect(":memory:")
+    ids = add_search(db, [Record(title=f"T{i}") for i in range(3)])
+    row = {}
+    for step, (r, who, decision, reason, source) in enumerate(
+        [
+            (0, "ann", "include", None, "human"),  # 1
+            (0, "bob", "exclude", "R1", "human"),
+            (0, "cat", "include", None, "human"),
+            (0, "imp", "maybe", None, "import"),  # 4
+            (0, "ann", "exclude", "R2", "human"),  # ann's top moves
+            (0, "bob", "undo", None, "human"),  # bob's stack emptied
+            (0, "cat", "exclude", "R1", "human"),  # 7
+            (1, "ann", "exclude", "R1", "human"),  # 8
+            (1, "bob", "include", None, "human"),  # 9
+            (1, "ann", "undo", None, "human"),
+            (1, "ann", "include", None, "human"),
+            (1, "bob", "maybe", None, "human"),  # 12
+            (2, "dan", "undo", None, "human"),  # 13: an undo on an empty stack
+            (2, "criteria", "exclude", "Year", "criteria"),
+        ],
+        start=1,
+    ):
+        row[step] = record_decision(db, ids[r], TA, who, decision, reason, None, source)
+    for sql, step in [
+        ("update decisions set decision = 'include', reason = null where id = ?", 7),  # current
+        ("update decisions set reason = 'R3' where id = ?", 1),  # not current
+        ("update decisions set source = 'import' where id = ?", 9),  # not current
+        ("update decisions set source = 'human' where id = ?", 4),  # current
+        ("update decisions set source = 'import' where id = ?", 8),  # (ann, import) new
+        ("update decisions set source = 'import' where id = ?", 1),  # (ann, import) counted
+    ]:
+        db.execute(sql, [row[step]])
+
+    def check() -> None:
+        assert sorted(db.execute("select * from pair_tally where n <> 0")) == [
+            (TA, "ann", "bob", 0, 0, 1), (TA, "ann", "cat", 1, 0, 1),
+            (TA, "ann", "imp", 1, 0, 1), (TA, "cat", "imp", 0, 0, 1),
+        ]  # fmt: skip
+        assert sorted(db.execute("select * from reviewer_tally where n <> 0")) == [
+            (TA, "ann", "exclude", "R2", 1), (TA, "ann", "include", "", 1),
+            (TA, "bob", "maybe", "", 1), (TA, "cat", "include", "", 1),
+            (TA, "imp", "maybe", "", 1),
+        ]  # fmt: skip
+        assert sorted(db.execute("select * from decision_reviewers where n <> 0")) == [
+            ("ann", "human", 3), ("ann", "import", 2), ("bob", "human", 3), ("bob", "import", 1),
+            ("cat", "human", 2), ("criteria", "criteria", 1), ("dan", "human", 1),
+            ("imp", "human", 1),
+        ]  # fmt: skip
+        # (record, humans, agree, decision, source, reason, lean, first_person)
+        summary = db.execute(
+            "select record_id, humans, agree, decision, source, reason, lean, first_person,"
+            " auto_decision, auto_reason from verdict_summary order by record_id"
+        ).fetchall()
+        assert summary == [
+            (ids[0], 3, 0, "include", "human", "R2", "exclude", row[1], None, None),
+            (ids[1], 2, 0, "maybe", "human", None, "include", row[8], None, None),
+            (ids[2], 0, 1, None, None, None, None, row[13], "exclude", "Year"),
+        ]
+        tally = db.execute("select * from verdict_tally where n <> 0 order by humans").fetchall()
+        assert tally == [
+            (TA, 0, 1, "", "", "", "", "", "exclude", "Year", 1),
+            (TA, 2, 0, "maybe", "human", "", "", "", "", "", 1),
+            (TA, 3, 0, "include", "human", "R2", "", "", "", "", 1),
+        ]
+        assert stopping_sequence(db, 1) == [("conflict", "exclude"), ("conflict", "include")]
+
+    check()
+    assert_tables_as_rebuilt(db)
+    check()
+
+
+def test_tallies_count_only_a_reviewers_human_rows_when_they_have_rows_of_other_sources() -> None:
+    """Worked by hand: a reviewer's name may carry consensus or automation rows too (decision
+    files give any source); only their human and imported current decisions are tallied, and
+    pairs are of one stage, as kept by the triggers and rebuilt by the fill."""
+    db = connect(":memory:")
+    ids = add_search(db, [Record(title=f"T{i}") for i in range(6)])
+    row = {}
+    for key, (r, stage, who, decision, reason, source) in enumerate(
+        [
+            (0, TA, "ann", "exclude", "R1", "human"),
+            (1, TA, "bob", "include", None, "human"),
+            (1, TA, "ann", "exclude", "R1", "consensus"),
+            (2, TA, "ann", "exclude", None, "human"),
+            (2, TA, "bob", "include", None, "human"),
+            (3, TA, "bob", "exclude", None, "criteria"),  # 6
+            (3, TA, "ann", "include", None, "human"),
+            (4, TA, "ann", "include", None, "human"),
+            (4, TA, "bob", "exclude", None, "human"),
+            (5, TA, "ann", "include", None, "human"),
+            (5, FT, "bob", "exclude", None, "human"),
+            (1, TA, "ann", "include", None, "human"),  # from a consensus row to a human one
+            (3, TA, "ann", "maybe", None, "human"),  # 13: beside bob's automation row
+            (5, TA, "ann", "maybe", None, "human"),  # bob decided at the other stage
+            (1, TA, "ann", "exclude", "R1", "consensus"),  # from a human row to consensus
+        ],
+        start=1,
+    ):
+        row[key] = record_decision(db, ids[r], stage, who, decision, reason, None, source)
+    db.execute("update decisions set source = 'consensus' where id = ?", [row[13]])
+    db.execute("update decisions set source = 'human' where id = ?", [row[6]])
+
+    def check() -> None:
+        assert sorted(db.execute("select * from reviewer_tally where n <> 0")) == [
+            (FT, "bob", "exclude", "", 1),
+            (TA, "ann", "exclude", "", 1), (TA, "ann", "exclude", "R1", 1),
+            (TA, "ann", "include", "", 1), (TA, "ann", "maybe", "", 1),
+            (TA, "bob", "exclude", "", 2), (TA, "bob", "include", "", 2),
+        ]  # fmt: skip
+        assert sorted(db.execute("select * from pair_tally where n <> 0")) == [
+            (TA, "ann", "bob", 0, 1, 1), (TA, "ann", "bob", 1, 0, 1),
+        ]  # fmt: skip
+
+    check()
+    assert_tables_as_rebuilt(db)
+    check()
