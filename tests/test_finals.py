@@ -466,20 +466,23 @@ def test_tallies_count_only_a_reviewers_human_rows_when_they_have_rows_of_other_
             (5, FT, "bob", "exclude", None, "human"),
             (1, TA, "ann", "include", None, "human"),  # from a consensus row to a human one
             (3, TA, "ann", "maybe", None, "human"),  # 13: beside bob's automation row
-            (5, TA, "ann", "maybe", None, "human"),  # bob decided at the other stage
+            (5, TA, "ann", "maybe", None, "human"),  # 14: bob decided at the other stage
             (1, TA, "ann", "exclude", "R1", "consensus"),  # from a human row to consensus
         ],
         start=1,
     ):
         row[key] = record_decision(db, ids[r], stage, who, decision, reason, None, source)
-    db.execute("update decisions set source = 'consensus' where id = ?", [row[13]])
+    # current rows edited: bob's automation row made human beside ann's human one, then ann's
+    # made consensus; ann's at title/abstract where bob decided only at full text
     db.execute("update decisions set source = 'human' where id = ?", [row[6]])
+    db.execute("update decisions set source = 'consensus' where id = ?", [row[13]])
+    db.execute("update decisions set reason = 'R9' where id = ?", [row[14]])
 
     def check() -> None:
         assert sorted(db.execute("select * from reviewer_tally where n <> 0")) == [
             (FT, "bob", "exclude", "", 1),
             (TA, "ann", "exclude", "", 1), (TA, "ann", "exclude", "R1", 1),
-            (TA, "ann", "include", "", 1), (TA, "ann", "maybe", "", 1),
+            (TA, "ann", "include", "", 1), (TA, "ann", "maybe", "R9", 1),
             (TA, "bob", "exclude", "", 2), (TA, "bob", "include", "", 2),
         ]  # fmt: skip
         assert sorted(db.execute("select * from pair_tally where n <> 0")) == [
@@ -489,3 +492,17 @@ def test_tallies_count_only_a_reviewers_human_rows_when_they_have_rows_of_other_
     check()
     assert_tables_as_rebuilt(db)
     check()
+
+
+def test_an_edited_decision_counts_in_a_pair_cell_never_used_before() -> None:
+    """The second reviewer by name edits their current decision into a 2x2 cell no record had:
+    the cell is made and counted (by hand: ann excludes, bob's exclude becomes an include)."""
+    db = connect(":memory:")
+    ids = add_search(db, [Record(title="A")])
+    record_decision(db, ids[0], TA, "ann", "exclude")
+    bob = record_decision(db, ids[0], TA, "bob", "exclude")
+    db.execute("update decisions set decision = 'include' where id = ?", [bob])
+    assert db.execute("select * from pair_tally where n <> 0").fetchall() == [
+        (TA, "ann", "bob", 1, 0, 1)
+    ]
+    assert_tables_as_rebuilt(db)
