@@ -42,10 +42,12 @@ that executes ``new`` where the module gives ``old``. The production code has no
 
 Usage (from the repository's root, with the test extras installed):
 
-    python bench/sql_mutation.py                  # every mutant, 2 workers (about 15 min)
+    python bench/sql_mutation.py                  # every mutant, 2 workers (long: 631 took
+                                                  # 50 min at load 2-3)
     python bench/sql_mutation.py --list           # the mutants and their diffs, nothing run
     python bench/sql_mutation.py --only 12 40     # some mutants by number
     python bench/sql_mutation.py --operator min/max --workers 1
+    python bench/sql_mutation.py --only 194 --tests tests/test_finals.py   # other tests
 """
 
 from __future__ import annotations
