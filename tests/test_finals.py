@@ -506,3 +506,71 @@ def test_an_edited_decision_counts_in_a_pair_cell_never_used_before() -> None:
         (TA, "ann", "bob", 1, 0, 1)
     ]
     assert_tables_as_rebuilt(db)
+
+
+def test_an_undo_on_an_empty_stack_as_a_records_last_change_keeps_its_row() -> None:
+    """The summary row of a record whose last change is a new reviewer's undo on an empty
+    stack (the one refresh made by the trigger on a decision_current insert): every column of
+    the row, worked by hand, and the same row as the fill rebuilds it."""
+    db = connect(":memory:")
+    ids = add_search(db, [Record(title="T0"), Record(title="T1")])
+    rows = [
+        (0, "criteria", "exclude", "Year", "criteria"),  # first row, but automation
+        (0, "imp", "exclude", "R3", "import"),  # the first person, a reason
+        (0, "ann", "include", None, "human"),
+        (0, "bob", "include", None, "human"),  # the latest human row
+        (0, "consensus", "exclude", "R2", "consensus"),
+        (0, "lead", "include", None, "consensus"),  # the latest consensus row
+        (0, "lang", "include", None, "criteria"),  # the latest automation row
+        (1, "ann", "exclude", "", "human"),  # the first person, an empty reason
+        (1, "bob", "exclude", "R1", "human"),  # the first reason
+        (1, "imp", "maybe", None, "import"),  # the latest human row, of an import
+    ]
+    made = [record_decision(db, ids[r], TA, w, d, why, None, s) for r, w, d, why, s in rows]
+    for record in ids:  # the last change of each record
+        record_decision(db, record, TA, "dan", "undo", None, None, "human")
+    summary = db.execute(
+        "select humans, agree, decision, source, reason, lean, cons_decision, cons_reason,"
+        " auto_decision, auto_reason, first_person from verdict_summary"
+        " where stage = ? order by record_id",
+        [TA],
+    ).fetchall()
+    # humans: imp (import counts), ann, bob; imp's exclude against two includes; the latest
+    # human row is bob's; the first human reason and the first reviewer (lean) are imp's; the
+    # latest consensus row is lead's, the latest automation row lang's; first person: imp's
+    # row (automation left out). T1: the import's maybe is the latest human row and the
+    # largest decision; ann's '' is no reason, so bob's R1 is the first; ann decided first
+    assert summary == [
+        (3, 0, "include", "human", "R3", "exclude", "include", None, "include", None, made[1]),
+        (3, 0, "maybe", "import", "R1", "exclude", None, None, None, None, made[7]),
+    ]
+    assert_tables_as_rebuilt(db)
+
+
+def test_editing_a_current_row_beside_import_and_consensus_rows_moves_only_human_cells() -> None:
+    """Worked by hand: a reviewer's current row edited (its reason, then its source moved to
+    import with a new decision and reason: cells no record had) on a record where an import
+    reviewer and a consensus row also stand; the consensus reviewer is a human co-reviewer on
+    two other records, so pair cells with that name exist and must not move."""
+    db = connect(":memory:")
+    ids = add_search(db, [Record(title=f"T{i}") for i in range(3)])
+    ann = record_decision(db, ids[0], TA, "ann", "exclude", "R1", None, "human")
+    record_decision(db, ids[0], TA, "imp", "include", None, None, "import")
+    record_decision(db, ids[0], TA, "lead", "exclude", "R2", None, "consensus")
+    for record, decision, reason in [(ids[1], "exclude", "R1"), (ids[2], "include", None)]:
+        record_decision(db, record, TA, "ann", decision, reason, None, "human")
+        record_decision(db, record, TA, "lead", "exclude", "R1", None, "human")
+    db.execute("update decisions set reason = 'R5' where id = ?", [ann])
+    db.execute(
+        "update decisions set source = 'import', decision = 'include', reason = 'R9' where id = ?",
+        [ann],
+    )
+    assert sorted(db.execute("select * from reviewer_tally where n <> 0")) == [
+        (TA, "ann", "exclude", "R1", 1), (TA, "ann", "include", "", 1),
+        (TA, "ann", "include", "R9", 1), (TA, "imp", "include", "", 1),
+        (TA, "lead", "exclude", "R1", 2),
+    ]  # fmt: skip
+    assert sorted(db.execute("select * from pair_tally where n <> 0")) == [
+        (TA, "ann", "imp", 0, 0, 1), (TA, "ann", "lead", 0, 1, 1), (TA, "ann", "lead", 1, 1, 1),
+    ]  # fmt: skip
+    assert_tables_as_rebuilt(db)
