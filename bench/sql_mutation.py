@@ -195,10 +195,17 @@ def _eq_ne(sql: str, t: list[Token]) -> Iterator[Site]:
             yield tok.start, tok.end, "="
 
 
+def _swap(t: list[Token], pairs: dict[str, str], call: bool = False) -> Iterator[Site]:
+    """Each token found in ``pairs`` (lower-cased when ``call``: a function name followed by
+    its parenthesis) replaced by its partner."""
+    for i, tok in enumerate(t):
+        text = tok.text.lower() if call else tok.text
+        if text in pairs and (not call or _word(t, i + 1) == "("):
+            yield tok.start, tok.end, pairs[text]
+
+
 def _lt_le(sql: str, t: list[Token]) -> Iterator[Site]:
-    for tok in t:
-        if tok.text in ("<", "<="):
-            yield tok.start, tok.end, "<=" if tok.text == "<" else "<"
+    return _swap(t, {"<": "<=", "<=": "<"})
 
 
 def _lt_gt(sql: str, t: list[Token]) -> Iterator[Site]:
@@ -221,21 +228,15 @@ def _in_not_in(sql: str, t: list[Token]) -> Iterator[Site]:
 
 
 def _min_max(sql: str, t: list[Token]) -> Iterator[Site]:
-    for i, tok in enumerate(t):
-        if tok.text.lower() in ("min", "max") and _word(t, i + 1) == "(":
-            yield tok.start, tok.end, "max" if tok.text.lower() == "min" else "min"
+    return _swap(t, {"min": "max", "max": "min"}, call=True)
 
 
 def _sum_count(sql: str, t: list[Token]) -> Iterator[Site]:
-    for i, tok in enumerate(t):
-        if tok.text.lower() == "sum" and _word(t, i + 1) == "(":
-            yield tok.start, tok.end, "count"
+    return _swap(t, {"sum": "count"}, call=True)
 
 
 def _plus_minus(sql: str, t: list[Token]) -> Iterator[Site]:
-    for tok in t:
-        if tok.text in ("+", "-"):
-            yield tok.start, tok.end, "-" if tok.text == "+" else "+"
+    return _swap(t, {"+": "-", "-": "+"})
 
 
 def _and_or(sql: str, t: list[Token]) -> Iterator[Site]:
