@@ -574,3 +574,69 @@ def test_editing_a_current_row_beside_import_and_consensus_rows_moves_only_human
         (TA, "ann", "imp", 0, 0, 1), (TA, "ann", "lead", 0, 1, 1), (TA, "ann", "lead", 1, 1, 1),
     ]  # fmt: skip
     assert_tables_as_rebuilt(db)
+
+
+def test_a_decision_row_edited_by_hand_leaves_every_summary_row_as_worked_by_hand() -> None:
+    """Decisions are never updated by screener, but a person may correct a row with sqlite3
+    (here: a note on every row). Each edit recomputes its record's summary row: every column
+    worked by hand, before and after, and the same rows as the fill rebuilds them. T0: an
+    automation row first (with a reason), an import reviewer the first person with '' as
+    reason, two consensus and two automation rows, and a full-text decision; T1: automation
+    only (no human row to join); T2, T3: one tally cell each, apart only in the consensus
+    reason, and T2 then changes (its old cell taken from, T3's left alone)."""
+    db = connect(":memory:")
+    ids = add_search(db, [Record(title=f"T{i}") for i in range(4)])
+    rows = [
+        (0, TA, "criteria", "exclude", "Year", "criteria"),  # first, automation, a reason
+        (0, TA, "imp", "include", "", "import"),  # the first person and lean; '' no reason
+        (0, TA, "ann", "exclude", "R3", "human"),  # the first human reason
+        (0, TA, "bob", "include", None, "human"),  # the latest human row
+        (0, TA, "consensus", "exclude", "R2", "consensus"),
+        (0, TA, "lead", "include", None, "consensus"),  # the latest consensus row
+        (0, TA, "lang", "include", None, "criteria"),  # the latest automation row
+        (0, FT, "ann", "include", None, "human"),  # the first person at full text
+        (1, TA, "criteria", "exclude", "Lang", "criteria"),
+        (2, TA, "ann", "include", None, "human"),
+        (2, TA, "lead", "exclude", "R1", "consensus"),
+        (3, TA, "ann", "include", None, "human"),
+        (3, TA, "lead", "exclude", "R2", "consensus"),
+    ]
+    made = [record_decision(db, ids[r], st, w, d, why, None, s) for r, st, w, d, why, s in rows]
+    summary_sql = (
+        "select stage, record_id, humans, agree, decision, source, reason, lean, cons_decision,"
+        " cons_reason, auto_decision, auto_reason, first_person from verdict_summary"
+        " order by record_id, stage"  # full_text before title_abstract
+    )
+    t0, t1, t2, t3 = ids
+    expected = [
+        (FT, t0, 1, 1, "include", "human", None, "include", None, None, None, None, made[7]),
+        (TA, t0, 3, 0, "include", "human", "R3", "include", "include", None, "include", None,
+         made[1]),
+        (TA, t1, 0, 1, None, None, None, None, None, None, "exclude", "Lang", None),
+        (TA, t2, 1, 1, "include", "human", None, "include", "exclude", "R1", None, None,
+         made[9]),
+        (TA, t3, 1, 1, "include", "human", None, "include", "exclude", "R2", None, None,
+         made[11]),
+    ]  # fmt: skip
+    tally_sql = f"select {', '.join(TALLY_KEY)}, n from verdict_tally where n <> 0"
+    cells = {
+        (TA, 3, 0, "include", "human", "R3", "include", "", "include", "", 1),
+        (FT, 1, 1, "include", "human", "", "", "", "", "", 1),
+        (TA, 0, 1, "", "", "", "", "", "exclude", "Lang", 1),
+        (TA, 1, 1, "include", "human", "", "exclude", "R1", "", "", 1),
+        (TA, 1, 1, "include", "human", "", "exclude", "R2", "", "", 1),
+    }
+    assert db.execute(summary_sql).fetchall() == expected
+    assert set(db.execute(tally_sql)) == cells
+    for row in made:
+        db.execute("update decisions set note = 'checked' where id = ?", [row])
+        assert db.execute(summary_sql).fetchall() == expected, f"after editing row {row}"
+    assert set(db.execute(tally_sql)) == cells
+    # T2 gains a second human include: its row moves to a new cell, T3's cell keeps its 1
+    record_decision(db, t2, TA, "bob", "include", None, None, "human")
+    expected[3] = (*expected[3][:2], 2, *expected[3][3:])
+    assert db.execute(summary_sql).fetchall() == expected
+    cells -= {(TA, 1, 1, "include", "human", "", "exclude", "R1", "", "", 1)}
+    cells |= {(TA, 2, 1, "include", "human", "", "exclude", "R1", "", "", 1)}
+    assert set(db.execute(tally_sql)) == cells
+    assert_tables_as_rebuilt(db)
