@@ -583,9 +583,10 @@ def test_a_decision_row_edited_by_hand_leaves_every_summary_row_as_worked_by_han
     automation row first (with a reason), an import reviewer the first person with '' as
     reason, two consensus and two automation rows, and a full-text decision; T1: automation
     only (no human row to join); T2, T3: one tally cell each, apart only in the consensus
-    reason, and T2 then changes (its old cell taken from, T3's left alone)."""
+    reason, and T2 then changes (its old cell taken from, T3's left alone); T4: its one
+    reviewer's decision undone (a current row whose top is no decision)."""
     db = connect(":memory:")
-    ids = add_search(db, [Record(title=f"T{i}") for i in range(4)])
+    ids = add_search(db, [Record(title=f"T{i}") for i in range(5)])
     rows = [
         (0, TA, "criteria", "exclude", "Year", "criteria"),  # first, automation, a reason
         (0, TA, "imp", "include", "", "import"),  # the first person and lean; '' no reason
@@ -600,6 +601,8 @@ def test_a_decision_row_edited_by_hand_leaves_every_summary_row_as_worked_by_han
         (2, TA, "lead", "exclude", "R1", "consensus"),
         (3, TA, "ann", "include", None, "human"),
         (3, TA, "lead", "exclude", "R2", "consensus"),
+        (4, TA, "ann", "include", None, "human"),
+        (4, TA, "ann", "undo", None, "human"),
     ]
     made = [record_decision(db, ids[r], st, w, d, why, None, s) for r, st, w, d, why, s in rows]
     summary_sql = (
@@ -607,7 +610,7 @@ def test_a_decision_row_edited_by_hand_leaves_every_summary_row_as_worked_by_han
         " cons_reason, auto_decision, auto_reason, first_person from verdict_summary"
         " order by record_id, stage"  # full_text before title_abstract
     )
-    t0, t1, t2, t3 = ids
+    t0, t1, t2, t3, t4 = ids
     expected = [
         (FT, t0, 1, 1, "include", "human", None, "include", None, None, None, None, made[7]),
         (TA, t0, 3, 0, "include", "human", "R3", "include", "include", None, "include", None,
@@ -617,6 +620,8 @@ def test_a_decision_row_edited_by_hand_leaves_every_summary_row_as_worked_by_han
          made[9]),
         (TA, t3, 1, 1, "include", "human", None, "include", "exclude", "R2", None, None,
          made[11]),
+        # no current decision left: no human (0, not 1), all agree; the undone row is first
+        (TA, t4, 0, 1, None, None, None, None, None, None, None, None, made[13]),
     ]  # fmt: skip
     tally_sql = f"select {', '.join(TALLY_KEY)}, n from verdict_tally where n <> 0"
     cells = {
@@ -625,6 +630,7 @@ def test_a_decision_row_edited_by_hand_leaves_every_summary_row_as_worked_by_han
         (TA, 0, 1, "", "", "", "", "", "exclude", "Lang", 1),
         (TA, 1, 1, "include", "human", "", "exclude", "R1", "", "", 1),
         (TA, 1, 1, "include", "human", "", "exclude", "R2", "", "", 1),
+        (TA, 0, 1, "", "", "", "", "", "", "", 1),
     }
     assert db.execute(summary_sql).fetchall() == expected
     assert set(db.execute(tally_sql)) == cells
