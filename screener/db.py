@@ -1,7 +1,8 @@
 """Open a review: its folder, its SQLite database (WAL) and the schema, built only by migrations.
 
 Migrations are applied in order and recorded in ``_migrations``; a migration is never edited
-once released, a schema change is a new migration appended to ``MIGRATIONS``.
+once released, a schema change is a new migration appended to ``MIGRATIONS`` (the schema each
+released migration builds is pinned in tests/data/schema.sql, checked by tests/test_schema.py).
 """
 
 from __future__ import annotations
