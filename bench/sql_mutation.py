@@ -248,8 +248,9 @@ _STOP |= {"WHERE", "FROM"}
 _STOP |= {";", ","}
 
 
-def _conjunct(t: list[Token], i: int) -> int:
-    """The index after the conjunct that starts at token ``i``."""
+def _until(t: list[Token], i: int, stops: set[str]) -> int:
+    """The index of the first token from ``i`` on, outside parentheses opened after ``i``, that
+    is one of ``stops`` or closes a parenthesis opened before it (``len(t)`` if none)."""
     depth = 0
     while i < len(t):
         word = t[i].up
@@ -259,10 +260,15 @@ def _conjunct(t: list[Token], i: int) -> int:
             if depth == 0:
                 break
             depth -= 1
-        elif depth == 0 and word in _STOP:
+        elif depth == 0 and word in stops:
             break
         i += 1
     return i
+
+
+def _conjunct(t: list[Token], i: int) -> int:
+    """The index after the conjunct that starts at token ``i``."""
+    return _until(t, i, _STOP)
 
 
 def _condition(sql: str, t: list[Token]) -> Iterator[Site]:
@@ -307,22 +313,13 @@ def _group_by(sql: str, t: list[Token]) -> Iterator[Site]:
         if tok.up != "GROUP" or _word(t, i + 1) != "BY":
             continue
         items: list[tuple[int, int]] = []  # token index ranges of the columns
-        start, j, depth = i + 2, i + 2, 0
-        while j < len(t):
-            word = t[j].text
-            if word == "(":
-                depth += 1
-            elif word == ")":
-                if depth == 0:
-                    break
-                depth -= 1
-            elif depth == 0 and word in (",", ";"):
-                if word == ";":
-                    break
-                items.append((start, j))
-                start = j + 1
-            j += 1
-        items.append((start, j))
+        start = i + 2
+        while True:
+            end = _until(t, start, {",", ";"})
+            items.append((start, end))
+            if end == len(t) or t[end].text != ",":
+                break
+            start = end + 1
         for k, (a, b) in enumerate(items):
             if k == 0:
                 yield t[a].start, t[items[1][0]].start, ""
